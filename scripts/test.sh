@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every HexEmu test. On a fresh Debian machine it first installs the tools the tests use
+# (run as root, or install them yourself: see README). Ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v nasm >/dev/null 2>&1 || need+=(nasm)
+command -v make >/dev/null 2>&1 || need+=(make)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing: ${need[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+      || { echo "could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "missing tools: ${need[*]} (apt-get install ${need[*]})"; echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+
+# Test guests are rebuilt from their sources, so a test never runs a stale binary.
+make -s -C tests/guests || { echo "0 passed, 1 failed"; exit 1; }
+
+mkdir -p out
+dotnet test HexEmu.sln -c Release 2>&1 | tee out/test.log
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...".
+read -r passed failed skipped assemblies < <(
+  grep -E '(Passed|Failed)!  - Failed: ' out/test.log | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
+    awk '{p+=$1; f+=$2; s+=$3; n++} END {print p+0, f+0, s+0, n+0}')
+expected=$(find tests -name '*.Tests.csproj' | wc -l)
+if [ "$assemblies" -lt "$expected" ]; then
+  echo "only $assemblies of $expected test assemblies reported results (build failure?)"
+  failed=$((failed + expected - assemblies))
+  status=1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$skipped tests were skipped: every test must run"
+  status=1
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

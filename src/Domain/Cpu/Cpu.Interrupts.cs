@@ -1,0 +1,125 @@
+namespace HexEmu.Domain.Cpu;
+
+/// <summary>Where an interrupt comes from; decides privilege checks, EXT bits and the return address.</summary>
+public enum InterruptKind
+{
+    /// <summary>A fault or trap raised by the CPU (return address as the fault defines it).</summary>
+    Exception,
+    /// <summary>A hardware interrupt from the interrupt controller (EXT set in error codes).</summary>
+    External,
+    /// <summary>INT n, INT3, INTO: the gate's DPL is checked against CPL.</summary>
+    Software,
+}
+
+/// <summary>
+/// Exception and interrupt delivery: real mode through the interrupt vector table, protected and
+/// virtual-8086 mode through the IDT (Cpu.ProtectedInterrupts.cs), and the double/triple fault
+/// rules for an exception raised while delivering another (SDM vol. 3, 6.15, table 6-5).
+/// </summary>
+public sealed partial class Cpu
+{
+    /// <summary>Delivers a fault raised by an instruction, escalating to #DF and then shutdown as the manual says.</summary>
+    private void DeliverFault(int vector, uint errorCode, bool hasErrorCode)
+    {
+        Halted = false;
+        while (true)
+        {
+            try
+            {
+                DeliverInterrupt(vector, errorCode, hasErrorCode, InterruptKind.Exception, Eip);
+                return;
+            }
+            catch (CpuFault second)
+            {
+                if (vector == Vector.DF)
+                {
+                    ShutdownRequested = true; // triple fault
+                    return;
+                }
+                if (IsDoubleFault(vector, second.Vector))
+                {
+                    vector = Vector.DF;
+                    errorCode = 0;
+                    hasErrorCode = true;
+                }
+                else
+                {
+                    vector = second.Vector;
+                    errorCode = second.ErrorCode;
+                    hasErrorCode = second.HasErrorCode;
+                }
+            }
+        }
+    }
+
+    private static bool IsContributory(int v) => v is Vector.DE or Vector.TS or Vector.NP or Vector.SS or Vector.GP;
+
+    /// <summary>Table 6-5: contributory after contributory, or contributory/#PF after #PF, is a double fault.</summary>
+    private static bool IsDoubleFault(int first, int second) =>
+        (IsContributory(first) && IsContributory(second)) ||
+        (first == Vector.PF && (IsContributory(second) || second == Vector.PF));
+
+    /// <summary>A hardware interrupt accepted between instructions.</summary>
+    private void DeliverExternalInterrupt(byte vector)
+    {
+        try
+        {
+            DeliverInterrupt(vector, 0, false, InterruptKind.External, Eip);
+        }
+        catch (CpuFault fault)
+        {
+            DeliverFault(fault.Vector, fault.ErrorCode, fault.HasErrorCode);
+        }
+        _exitBlock = false;
+    }
+
+    /// <summary>The single-step trap (#DB) taken after an instruction executed with TF set.</summary>
+    private void SingleStepTrap()
+    {
+        Dr[6] |= 1u << 14; // BS
+        try
+        {
+            DeliverInterrupt(Vector.DB, 0, false, InterruptKind.Exception, Eip);
+        }
+        catch (CpuFault fault)
+        {
+            DeliverFault(fault.Vector, fault.ErrorCode, fault.HasErrorCode);
+        }
+        _exitBlock = false;
+    }
+
+    /// <summary>
+    /// Transfers control to the handler of <paramref name="vector"/>, pushing the return address
+    /// <paramref name="returnEip"/>. Used by INT n (with the next instruction's address), by faults
+    /// (the faulting instruction's) and by traps (the next one's).
+    /// </summary>
+    public void DeliverInterrupt(int vector, uint errorCode, bool hasErrorCode, InterruptKind kind, uint returnEip)
+    {
+        if (ProtectedMode)
+            DeliverProtectedMode(vector, errorCode, hasErrorCode, kind, returnEip);
+        else
+            DeliverRealMode(vector, returnEip);
+        Eip = NextEip;
+        _exitBlock = true;
+    }
+
+    /// <summary>
+    /// Real mode: FLAGS, CS and IP are pushed, IF, TF and AC cleared, CS:IP loaded from the
+    /// vector table at IDTR.base + 4 × vector. A vector beyond the IDT limit is a #GP
+    /// (which escalates as usual: the 386 shuts down when it cannot deliver).
+    /// </summary>
+    private void DeliverRealMode(int vector, uint returnEip)
+    {
+        uint entry = (uint)vector * 4;
+        if (entry + 3 > IdtLimit) Fault(Vector.GP, (uint)vector * 8 + 2);
+        uint target = ReadSystem(IdtBase + entry, 4);
+        uint sp = Gpr[ESP];
+        sp = PushAt16(sp, (ushort)Eflags);
+        sp = PushAt16(sp, Segs[Seg.CS].Selector);
+        sp = PushAt16(sp, (ushort)returnEip);
+        SetStackPointer(sp);
+        Eflags &= ~(Flags.IF | Flags.TF | Flags.AC | Flags.RF);
+        LoadSegmentReal(Seg.CS, (ushort)(target >> 16));
+        NextEip = target & 0xFFFF;
+    }
+}

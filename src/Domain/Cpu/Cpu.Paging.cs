@@ -1,0 +1,79 @@
+namespace HexEmu.Domain.Cpu;
+
+/// <summary>
+/// Two-level paging with 4 KiB pages, and 4 MiB pages when CR4.PSE is set
+/// (Intel SDM vol. 3, 4.3 "32-bit paging").
+/// </summary>
+public sealed partial class Cpu
+{
+    private const uint PtePresent = 1, PteWritable = 2, PteUser = 4, PteAccessed = 0x20, PteDirty = 0x40, PdePageSize = 0x80;
+
+    /// <summary>
+    /// Walks the page tables for one access. Sets accessed bits as the 386 does (the directory
+    /// entry's as soon as it is found present, even if the table entry then is not) and the dirty
+    /// bit on writes. Raises #PF with CR2 = <paramref name="lin"/> and the error code
+    /// P | W/R | U/S (SDM vol. 3, 4.7).
+    /// </summary>
+    private uint WalkPageTables(uint lin, bool write, bool user, out PagePermissions perms)
+    {
+        uint a20 = Memory.A20Mask;
+        uint pdeAddr = ((Cr3 & 0xFFFF_F000) | ((lin >> 20) & 0xFFC)) & a20;
+        uint pde = Memory.Read(pdeAddr, 4);
+        if ((pde & PtePresent) == 0) PageFault(lin, write, user, protection: false);
+
+        if ((pde & PdePageSize) != 0 && (Cr4 & CR4.PSE) != 0)
+        {
+            CheckPageRights(lin, pde, write, user);
+            uint updated = pde | PteAccessed | (write ? PteDirty : 0);
+            if (updated != pde) Memory.Write(pdeAddr, 4, updated);
+            perms = Permissions(updated);
+            return ((pde & 0xFFC0_0000) | (lin & 0x003F_FFFF)) & a20;
+        }
+
+        if ((pde & PteAccessed) == 0) Memory.Write(pdeAddr, 4, pde |= PteAccessed);
+
+        uint pteAddr = ((pde & 0xFFFF_F000) | ((lin >> 10) & 0xFFC)) & a20;
+        uint pte = Memory.Read(pteAddr, 4);
+        if ((pte & PtePresent) == 0) PageFault(lin, write, user, protection: false);
+
+        // Rights are the more restrictive of the two levels (SDM vol. 3, 4.6.1).
+        uint combined = pte & (pde | ~(PteUser | PteWritable));
+        CheckPageRights(lin, combined, write, user);
+        uint newPte = pte | PteAccessed | (write ? PteDirty : 0);
+        if (newPte != pte) Memory.Write(pteAddr, 4, newPte);
+        perms = Permissions((combined & ~PteDirty) | (newPte & PteDirty));
+        return ((pte & 0xFFFF_F000) | (lin & 0xFFF)) & a20;
+    }
+
+    private void CheckPageRights(uint lin, uint entry, bool write, bool user)
+    {
+        bool writable = (entry & PteWritable) != 0;
+        if (user)
+        {
+            if ((entry & PteUser) == 0 || (write && !writable)) PageFault(lin, write, user, protection: true);
+        }
+        else if (write && !writable && (Cr0 & CR0.WP) != 0)
+            PageFault(lin, write, user, protection: true);
+    }
+
+    /// <summary>What the TLB may do with this page without another walk; writes only once the page is dirty.</summary>
+    private PagePermissions Permissions(uint entry)
+    {
+        var p = PagePermissions.None;
+        bool user = (entry & PteUser) != 0, writable = (entry & PteWritable) != 0, dirty = (entry & PteDirty) != 0;
+        if (user) p |= PagePermissions.UserRead;
+        if (dirty)
+        {
+            if (user && writable) p |= PagePermissions.UserWrite;
+            if (writable || (Cr0 & CR0.WP) == 0) p |= PagePermissions.SupervisorWrite;
+        }
+        return p;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void PageFault(uint lin, bool write, bool user, bool protection)
+    {
+        Cr2 = lin;
+        Fault(Vector.PF, (protection ? 1u : 0) | (write ? 2u : 0) | (user ? 4u : 0));
+    }
+}

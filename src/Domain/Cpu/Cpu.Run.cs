@@ -1,0 +1,164 @@
+using HexEmu.Domain.Cpu.Decode;
+
+namespace HexEmu.Domain.Cpu;
+
+/// <summary>Why <see cref="Cpu.Run"/> returned.</summary>
+public enum RunExit
+{
+    /// <summary>The instruction budget is used up: Icount is exactly at the requested stop.</summary>
+    BudgetReached,
+    /// <summary>HLT with nothing to wake the CPU; time may be advanced to the next device event.</summary>
+    Halted,
+    /// <summary>Something asked the CPU to stop early (a device, the debugger, a shutdown).</summary>
+    StopRequested,
+    /// <summary>A triple fault: the machine must reset or stop.</summary>
+    Shutdown,
+}
+
+/// <summary>
+/// The run loop: blocks are looked up by the physical address of CS:EIP and executed one
+/// instruction at a time, each counted as it retires. Interrupts are taken only between
+/// blocks; every instruction that can make one deliverable (I/O, STI, POPF, IRET, …) ends its
+/// block, and the budget stops exactly at the requested icount, so where interrupts land never
+/// depends on how a run is sliced.
+/// </summary>
+public sealed unsafe partial class Cpu
+{
+    private readonly BlockCache _blocks;
+    private long _stopAt;
+    private bool _stopRequested;
+    /// <summary>Set by a handler when the block must end after the current instruction (code written, mode changed).</summary>
+    private bool _exitBlock;
+
+    /// <summary>Instructions still allowed in the current run (REP string handlers use it to batch iterations).</summary>
+    public long BudgetLeft => _stopAt - Icount;
+
+    /// <summary>Makes <see cref="Run"/> return after the current instruction.</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        _exitBlock = true;
+    }
+
+    /// <summary>Ends the current block after the current instruction (state that decoding depends on changed).</summary>
+    public void EndBlock() => _exitBlock = true;
+
+    /// <summary>Runs until <paramref name="maxInstructions"/> more have retired, or an earlier stop.</summary>
+    public RunExit Run(long maxInstructions)
+    {
+        _stopAt = Icount + maxInstructions;
+        _stopRequested = false;
+        while (true)
+        {
+            try
+            {
+                while (true)
+                {
+                    if (ShutdownRequested) return RunExit.Shutdown;
+                    if (_stopRequested) return RunExit.StopRequested;
+                    if (Icount >= _stopAt) return RunExit.BudgetReached;
+                    if (!InterruptShadow && (Eflags & Flags.IF) != 0 && InterruptSource is { HasPendingInterrupt: true } source)
+                    {
+                        Halted = false;
+                        DeliverExternalInterrupt(source.AcknowledgeInterrupt());
+                        continue;
+                    }
+                    if (Halted) return RunExit.Halted;
+
+                    long budget = _stopAt - Icount;
+                    if (InterruptShadow || (Eflags & Flags.TF) != 0)
+                    {
+                        // One instruction alone: the shadow lasts exactly one, and a single-step
+                        // trap follows each instruction.
+                        InterruptShadow = false;
+                        bool trap = (Eflags & Flags.TF) != 0;
+                        ExecuteBlock(LookupBlock(), 1);
+                        if (trap && !ShutdownRequested) SingleStepTrap();
+                        continue;
+                    }
+                    ExecuteBlock(LookupBlock(), budget);
+                }
+            }
+            catch (CpuFault fault)
+            {
+                _exitBlock = false;
+                DeliverFault(fault.Vector, fault.ErrorCode, fault.HasErrorCode);
+            }
+        }
+    }
+
+    private Block LookupBlock()
+    {
+        uint eip = Eip;
+        ref SegmentCache cs = ref Segs[Seg.CS];
+        uint linear = cs.Base + eip;
+        uint phys = TranslateFetch(linear);
+        return _blocks.Get(phys, linear, eip, Code32);
+    }
+
+    private void ExecuteBlock(Block block, long budget)
+    {
+        Insn[] insns = block.Insns;
+        int count = insns.Length;
+        if (count > budget) count = (int)budget;
+        uint eip = Eip;
+        uint csLimit = Segs[Seg.CS].MaxOffset;
+        if (eip + block.ByteLength - 1 > csLimit || eip + block.ByteLength < eip)
+            count = InstructionsWithinLimit(insns, count, eip, csLimit);
+        for (int k = 0; k < count; k++)
+        {
+            ref Insn insn = ref insns[k];
+            uint next = eip + insn.Length;
+            Eip = eip;
+            NextEip = next;
+            insn.Handler(this, ref insn);
+            Icount++;
+            if (NextEip != next || _exitBlock)
+            {
+                Eip = NextEip;
+                _exitBlock = false;
+                return;
+            }
+            eip = next;
+        }
+        Eip = eip;
+    }
+
+    /// <summary>
+    /// How many of the block's instructions end within the code segment limit; when the first one
+    /// does not, fetching it is a #GP(0) (SDM vol. 3, 5.3).
+    /// </summary>
+    private int InstructionsWithinLimit(Insn[] insns, int count, uint eip, uint csLimit)
+    {
+        int ok = 0;
+        ulong at = eip;
+        for (; ok < count; ok++)
+        {
+            ulong end = at + insns[ok].Length - 1;
+            if (end > csLimit) break;
+            at = end + 1;
+        }
+        if (ok == 0) Fault(Vector.GP, 0);
+        return ok;
+    }
+
+    /// <summary>Called when a physical page gets its first cached block: direct writes to it must stop.</summary>
+    internal void OnCodePageCached(uint page)
+    {
+        Memory.MarkCodePage(page);
+        for (uint idx = 0; idx < TlbEntries; idx++)
+            if (_tlbPhysPage[idx] == page)
+                _supWriteTag[idx] = _userWriteTag[idx] = InvalidTag;
+    }
+
+    /// <summary>The guest wrote to a page holding cached code: drop its blocks, and leave the current one.</summary>
+    private void OnCodePageWritten(uint page)
+    {
+        _blocks.InvalidatePage(page);
+        Memory.ReleaseCodePage(page);
+        _exitBlock = true;
+    }
+
+    /// <summary>Drops all decoded code (after loading a state, for instance).</summary>
+    public void FlushCodeCache() => _blocks.Clear();
+}

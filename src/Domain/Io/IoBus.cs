@@ -1,0 +1,30 @@
+namespace HexEmu.Domain.Io;
+
+/// <summary>
+/// The 64 KiB I/O port space. Each port maps to at most one device; unclaimed ports read as
+/// all ones and ignore writes, as on a PC's ISA bus.
+/// </summary>
+public sealed class IoBus
+{
+    private readonly IPortDevice?[] _devices = new IPortDevice?[0x10000];
+
+    public void Map(ushort firstPort, int count, IPortDevice device)
+    {
+        for (int p = firstPort; p < firstPort + count && p < 0x10000; p++)
+        {
+            if (_devices[p] is not null)
+                throw new InvalidOperationException($"I/O port 0x{p:x} is already claimed");
+            _devices[p] = device;
+        }
+    }
+
+    public uint Read(ushort port, int size)
+    {
+        var device = _devices[port];
+        if (device is not null)
+            return device.Read(port, size);
+        return size switch { 1 => 0xFFu, 2 => 0xFFFFu, _ => 0xFFFF_FFFFu };
+    }
+
+    public void Write(ushort port, int size, uint value) => _devices[port]?.Write(port, size, value);
+}

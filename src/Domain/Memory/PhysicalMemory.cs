@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace HexEmu.Domain.Memory;
+
+/// <summary>
+/// The physical address space: RAM from address 0, a firmware ROM at the top of the 4 GiB space
+/// (its last 128 KiB also aliased just below 1 MiB, as a PC chipset does), memory-mapped devices,
+/// and nothing elsewhere (reads give all ones, writes are dropped).
+///
+/// RAM and ROM live in pinned arrays so that the CPU's TLB can hold raw host pointers to their
+/// pages: the memory fast path is then one tag compare and one load.
+/// </summary>
+public sealed unsafe class PhysicalMemory
+{
+    public const int PageShift = 12;
+    public const uint PageSize = 1u << PageShift;
+
+    private readonly byte[] _ram;
+    private readonly byte* _ramBase;
+    private byte[] _rom = [];
+    private byte* _romBase;
+    private uint _romHighStart;          // first address of the ROM at the top of 4 GiB
+    private uint _romLowStart, _romLowEnd; // the alias below 1 MiB, [start, end)
+    private readonly List<(uint Start, uint End, IMmioDevice Device)> _mmio = [];
+
+    /// <summary>Per RAM page: non-zero while decoded code from that page sits in a block cache.</summary>
+    private readonly byte[] _codePages;
+
+    /// <summary>Per RAM page: set on every write, so snapshots can be incremental.</summary>
+    private readonly ulong[] _dirtyBits;
+
+    public PhysicalMemory(uint ramBytes)
+    {
+        if (ramBytes == 0 || ramBytes % PageSize != 0)
+            throw new ArgumentOutOfRangeException(nameof(ramBytes), "RAM size must be a non-zero multiple of 4 KiB");
+        _ram = GC.AllocateArray<byte>((int)Math.Min(ramBytes, int.MaxValue - 4095), pinned: true);
+        _ramBase = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_ram));
+        RamSize = (uint)_ram.Length;
+        _codePages = new byte[RamSize >> PageShift];
+        _dirtyBits = new ulong[((RamSize >> PageShift) + 63) / 64];
+    }
+
+    public uint RamSize { get; }
+
+    /// <summary>All of RAM, for device DMA, snapshots and tests.</summary>
+    public Span<byte> Ram => _ram;
+
+    public ReadOnlySpan<byte> Rom => _rom;
+
+    /// <summary>Raised when the mapping of any page changes (A20, ROM), so TLBs must be flushed.</summary>
+    public event Action? MappingChanged;
+
+    /// <summary>Raised when a write lands on a RAM page that holds cached code (argument: page number).</summary>
+    public event Action<uint>? CodePageWritten;
+
+    /// <summary>Address mask applied to every physical access: bit 20 cleared while the A20 gate is closed.</summary>
+    public uint A20Mask { get; private set; } = 0xFFFF_FFFF;
+
+    public void SetA20(bool enabled)
+    {
+        uint mask = enabled ? 0xFFFF_FFFFu : 0xFFEF_FFFFu;
+        if (mask == A20Mask) return;
+        A20Mask = mask;
+        MappingChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// Maps a firmware image at the top of the 4 GiB space and its last 128 KiB (all of it if
+    /// smaller) at the top of the first MiB.
+    /// </summary>
+    public void LoadRom(ReadOnlySpan<byte> image)
+    {
+        if (image.Length == 0 || image.Length % PageSize != 0)
+            throw new ArgumentException("ROM size must be a non-zero multiple of 4 KiB", nameof(image));
+        _rom = GC.AllocateArray<byte>(image.Length, pinned: true);
+        image.CopyTo(_rom);
+        _romBase = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_rom));
+        _romHighStart = (uint)(0x1_0000_0000L - image.Length);
+        uint lowSize = (uint)Math.Min(image.Length, 128 * 1024);
+        _romLowStart = 0x10_0000 - lowSize;
+        _romLowEnd = 0x10_0000;
+        MappingChanged?.Invoke();
+    }
+
+    public void MapMmio(uint start, uint length, IMmioDevice device)
+    {
+        _mmio.Add((start, start + length - 1, device));
+        MappingChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// The host address of a physical page's first byte, when the page is plain RAM or ROM
+    /// (so the CPU may access it directly), or null when accesses must go through
+    /// <see cref="Read"/>/<see cref="Write"/>. <paramref name="writable"/> tells whether direct
+    /// writes are allowed: ROM pages and pages holding cached code are read-only here.
+    /// </summary>
+    public byte* HostPage(uint physPage, out bool writable)
+    {
+        uint address = physPage << PageShift;
+        writable = false;
+        if (IsMmio(address)) return null;
+        if (address >= _romLowStart && address < _romLowEnd)
+            return _romBase + (_rom.Length - (_romLowEnd - address));
+        if (address < RamSize)
+        {
+            writable = _codePages[physPage] == 0;
+            return _ramBase + address;
+        }
+        if (_rom.Length != 0 && address >= _romHighStart)
+            return _romBase + (address - _romHighStart);
+        return null;
+    }
+
+    private bool IsMmio(uint address)
+    {
+        foreach (var (start, end, _) in _mmio)
+            if (address >= start && address <= end) return true;
+        return false;
+    }
+
+    public uint Read(uint address, int size)
+    {
+        uint value = 0;
+        for (int i = 0; i < size; i++)
+            value |= (uint)ReadByte(address + (uint)i) << (8 * i);
+        return value;
+    }
+
+    public void Write(uint address, int size, uint value)
+    {
+        for (int i = 0; i < size; i++)
+            WriteByte(address + (uint)i, (byte)(value >> (8 * i)));
+    }
+
+    private byte ReadByte(uint address)
+    {
+        foreach (var (start, end, device) in _mmio)
+            if (address >= start && address <= end) return (byte)device.Read(address - start, 1);
+        if (address >= _romLowStart && address < _romLowEnd)
+            return _rom[_rom.Length - (_romLowEnd - address)];
+        if (address < RamSize) return _ram[address];
+        if (_rom.Length != 0 && address >= _romHighStart) return _rom[address - _romHighStart];
+        return 0xFF;
+    }
+
+    private void WriteByte(uint address, byte value)
+    {
+        foreach (var (start, end, device) in _mmio)
+            if (address >= start && address <= end) { device.Write(address - start, 1, value); return; }
+        if (address >= _romLowStart && address < _romLowEnd) return; // ROM ignores writes
+        if (address < RamSize)
+        {
+            uint page = address >> PageShift;
+            NoteWrite(page);
+            _ram[address] = value;
+        }
+    }
+
+    /// <summary>Called for every write to RAM that bypasses <see cref="Write"/> (the CPU's fast path marks dirtiness itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void NoteWrite(uint page)
+    {
+        _dirtyBits[page >> 6] |= 1UL << (int)(page & 63);
+        if (_codePages[page] != 0) CodePageWritten?.Invoke(page);
+    }
+
+    /// <summary>Marks a RAM page as holding cached code: direct writes to it stop until it is released.</summary>
+    public void MarkCodePage(uint page)
+    {
+        // The caller (the CPU that cached the code) drops its own direct-write translations.
+        if (page < (uint)_codePages.Length) _codePages[page] = 1;
+    }
+
+    public void ReleaseCodePage(uint page)
+    {
+        if (page < (uint)_codePages.Length) _codePages[page] = 0;
+    }
+
+    /// <summary>
+    /// Marks a page dirty ahead of direct writes: the CPU calls this when it lets its TLB write
+    /// to the page without coming back here.
+    /// </summary>
+    public void MarkDirty(uint page) => _dirtyBits[page >> 6] |= 1UL << (int)(page & 63);
+
+    public bool IsDirty(uint page) => (_dirtyBits[page >> 6] & (1UL << (int)(page & 63))) != 0;
+
+    /// <summary>Starts a new dirty-tracking epoch; TLBs are flushed so that direct writes get noticed again.</summary>
+    public void ClearDirty()
+    {
+        Array.Clear(_dirtyBits);
+        MappingChanged?.Invoke();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace HexEmu.Host.Tests;
+
+/// <summary>Runs the real hexemu executable (built beside the tests) and captures what it prints.</summary>
+public static class HexEmuProcess
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string GuestPath(string name) => Path.Combine(RepoRoot, "tests", "guests", name);
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HexEmu.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("HexEmu.sln not found above the test directory");
+    }
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>Runs hexemu with <paramref name="args"/>; kills it and fails if it has not exited within <paramref name="timeout"/>.</summary>
+    public static Result Run(TimeSpan timeout, params string[] args)
+    {
+        var hexemu = Path.Combine(AppContext.BaseDirectory, "hexemu.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(hexemu);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            throw new TimeoutException($"hexemu {string.Join(' ', args)} did not exit within {timeout}: {stderr.Result}");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
