@@ -104,6 +104,44 @@ public sealed partial class Cpu
     }
 
     /// <summary>
+    /// INT n, INT3 and INTO: a software interrupt, returning to the next instruction. In
+    /// protected mode the gate's DPL must be ≥ CPL; in virtual-8086 mode INT n needs IOPL 3.
+    /// </summary>
+    public void SoftwareInterrupt(int vector)
+    {
+        if (ProtectedMode) DeliverProtectedMode(vector, 0, false, InterruptKind.Software, NextEip);
+        else DeliverRealMode(vector, NextEip);
+        EndBlock();
+    }
+
+    /// <summary>IRET / IRETD: return from an interrupt in the current mode.</summary>
+    public void InterruptReturn(bool op32)
+    {
+        if (ProtectedMode) { InterruptReturnProtected(op32); return; }
+        uint ip, cs, flags;
+        if (op32)
+        {
+            ip = Peek32();
+            cs = Peek32(4) & 0xFFFF;
+            flags = Peek32(8);
+        }
+        else
+        {
+            ip = Peek16();
+            cs = Peek16(2);
+            flags = Peek16(4);
+        }
+        if (ip > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
+        SetStackPointer(Gpr[ESP] + (op32 ? 12u : 6u));
+        LoadSegmentReal(Seg.CS, (ushort)cs);
+        // Real mode: every flag may change except VM (and the reserved bits).
+        uint writable = op32 ? Flags.Implemented & ~Flags.VM : 0xFFFFu & Flags.Implemented;
+        Eflags = (Eflags & ~writable) | (flags & writable) | Flags.Reserved1;
+        NextEip = ip;
+        EndBlock();
+    }
+
+    /// <summary>
     /// Real mode: FLAGS, CS and IP are pushed, IF, TF and AC cleared, CS:IP loaded from the
     /// vector table at IDTR.base + 4 × vector. A vector beyond the IDT limit is a #GP
     /// (which escalates as usual: the 386 shuts down when it cannot deliver).

@@ -8,4 +8,11 @@ public sealed partial class Cpu
         _ = (vector, errorCode, hasErrorCode, kind, returnEip);
         throw new NotImplementedException("protected-mode interrupt delivery");
     }
+
+    /// <summary>IRET in protected and virtual-8086 mode (and the return from a nested task). Not yet implemented.</summary>
+    private void InterruptReturnProtected(bool op32)
+    {
+        _ = op32;
+        throw new NotImplementedException("protected-mode IRET");
+    }
 }
