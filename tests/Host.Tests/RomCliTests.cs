@@ -6,6 +6,46 @@ public class RomCliTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public void Hello_rom_prints_on_the_debug_console_and_exits_through_isa_debug_exit()
+    {
+        var r = HexEmuProcess.Run(Timeout, "-bios", HexEmuProcess.GuestPath("hello.rom"), "-debugcon", "stdio",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-display", "none");
+        Assert.Equal("", r.Stderr);
+        Assert.Equal("Hello from HexEmu!\n", r.Stdout);
+        Assert.Equal(1, r.ExitCode); // (0 << 1) | 1
+    }
+
+    /// <summary>
+    /// Our own protected-mode ROM (tests/guests/pmtest.asm): segment faults, paging faults and
+    /// A/D bits, ring 3 through IRET and a TSS, privileged instructions, a system call gate.
+    /// </summary>
+    [Fact]
+    public void Protected_mode_self_test_rom_passes_every_check()
+    {
+        var r = HexEmuProcess.Run(Timeout, "-bios", HexEmuProcess.GuestPath("pmtest.rom"), "-debugcon", "stdio",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-display", "none");
+        var lines = r.Stdout.TrimEnd('\n').Split('\n');
+        Assert.DoesNotContain(lines, l => l.StartsWith("not ok", StringComparison.Ordinal));
+        Assert.Equal(17, lines.Count(l => l.StartsWith("ok - ", StringComparison.Ordinal)));
+        Assert.Equal("all checks passed", lines[^1]);
+        Assert.Equal(1, r.ExitCode);
+    }
+
+    [Fact]
+    public void Debug_console_output_can_go_to_a_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hexemu-debugcon-{Guid.NewGuid():N}.txt");
+        try
+        {
+            var r = HexEmuProcess.Run(Timeout, "-bios", HexEmuProcess.GuestPath("hello.rom"), "-debugcon", $"file:{path}",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal("Hello from HexEmu!\n", File.ReadAllText(path));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Missing_bios_file_is_a_one_line_error()
     {
         var r = HexEmuProcess.Run(Timeout, "-bios", "/nonexistent/rom.bin");
