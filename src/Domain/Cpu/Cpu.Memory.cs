@@ -173,16 +173,14 @@ public sealed unsafe partial class Cpu
         uint idx = (linear >> 12) & TlbMask;
         if (_writeTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
         Translate(linear, write: true, user: Cpl == 3);
-        uint last = linear + (uint)size - 1;
-        if ((last ^ linear) >> 12 != 0) Translate(last, write: true, user: Cpl == 3);
+        if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: true, user: Cpl == 3);
     }
 
     /// <summary>Faults now if a read of <paramref name="size"/> bytes at <paramref name="linear"/> would fault.</summary>
     public void ProbeRead(uint linear, int size)
     {
         Translate(linear, write: false, user: Cpl == 3);
-        uint last = linear + (uint)size - 1;
-        if ((last ^ linear) >> 12 != 0) Translate(last, write: false, user: Cpl == 3);
+        if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: false, user: Cpl == 3);
     }
 
     /// <summary>Checks a segment-relative access without performing it (for instructions that must check before committing).</summary>
@@ -251,15 +249,23 @@ public sealed unsafe partial class Cpu
 
     // ---- slow paths ----
 
+    private static bool CrossesPage(uint lin, int size) => (lin & 0xFFF) + (uint)size > 0x1000;
+
+    /// <summary>
+    /// The first byte of the page after <paramref name="lin"/>'s: where the second half of a
+    /// page-crossing access starts, and so the address CR2 reports when that half faults.
+    /// </summary>
+    private static uint SecondPage(uint lin) => (lin | 0xFFF) + 1;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint ReadLinearSlow(uint lin, int size, bool user)
     {
-        if ((lin & 0xFFF) + (uint)size > 0x1000)
+        if (CrossesPage(lin, size))
         {
             // Page-crossing: translate both pages before reading, so a fault on the second one is
             // raised with nothing read; reads have no side effects but the accessed bits.
             uint phys0 = Translate(lin, write: false, user);
-            uint phys1 = Translate(lin + (uint)size - 1, write: false, user);
+            uint phys1 = Translate(SecondPage(lin), write: false, user);
             uint value = 0;
             for (int i = 0; i < size; i++)
             {
@@ -276,10 +282,11 @@ public sealed unsafe partial class Cpu
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteLinearSlow(uint lin, int size, uint value, bool user)
     {
-        if ((lin & 0xFFF) + (uint)size > 0x1000)
+        if (CrossesPage(lin, size))
         {
+            // Both pages are translated (and may fault) before the first byte is written.
             uint phys0 = Translate(lin, write: true, user);
-            uint phys1 = Translate(lin + (uint)size - 1, write: true, user);
+            uint phys1 = Translate(SecondPage(lin), write: true, user);
             for (int i = 0; i < size; i++)
             {
                 uint a = lin + (uint)i;
