@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using HexEmu.Domain.State;
 
 namespace HexEmu.Domain.Memory;
 
@@ -189,6 +190,66 @@ public sealed unsafe class PhysicalMemory
     public void ClearDirty()
     {
         Array.Clear(_dirtyBits);
+        MappingChanged?.Invoke();
+    }
+
+    // ---- saved state ----
+
+    public const string StateSection = "ram";
+    public const ushort StateVersion = 1;
+
+    /// <summary>
+    /// RAM contents and the A20 gate. The ROM and the memory map are configuration, not state.
+    /// Payload: A20 enabled (u8), RAM size (u32), then per 4 KiB page a marker byte — 0 for a
+    /// page of zeros, 1 followed by its 4096 bytes — so that mostly empty RAM saves small.
+    /// </summary>
+    public void SaveState(StateWriter w)
+    {
+        w.BeginSection(StateSection, StateVersion);
+        w.WriteBool(A20Mask == 0xFFFF_FFFF);
+        w.WriteU32(RamSize);
+        for (int at = 0; at < _ram.Length; at += (int)PageSize)
+        {
+            var page = _ram.AsSpan(at, (int)PageSize);
+            if (!page.ContainsAnyExcept((byte)0))
+                w.WriteU8(0);
+            else
+            {
+                w.WriteU8(1);
+                w.WriteBytes(page);
+            }
+        }
+        w.EndSection();
+    }
+
+    /// <summary>
+    /// Replaces RAM and the A20 gate with a saved state's. Every page counts as dirty afterwards,
+    /// and whoever cached code or translations from the old contents is told to drop them.
+    /// </summary>
+    public void LoadState(StateReader r)
+    {
+        var s = r.Open(StateSection, StateVersion);
+        bool a20 = s.ReadBool();
+        uint size = s.ReadU32();
+        if (size != RamSize)
+            throw new StateFormatException($"saved RAM is {size} bytes but this machine has {RamSize}");
+        // Decode into a scratch copy first: a malformed section must not leave RAM half loaded.
+        var loaded = new byte[_ram.Length];
+        for (int at = 0; at < loaded.Length; at += (int)PageSize)
+        {
+            switch (s.ReadU8())
+            {
+                case 0: break;
+                case 1: s.ReadBytes(loaded.AsSpan(at, (int)PageSize)); break;
+                case var m: throw new StateFormatException($"section '{StateSection}': bad page marker {m}");
+            }
+        }
+        s.End();
+        loaded.CopyTo(_ram.AsSpan());
+        for (uint page = 0; page < (uint)_codePages.Length; page++)
+            if (_codePages[page] != 0) CodePageWritten?.Invoke(page);
+        Array.Fill(_dirtyBits, ulong.MaxValue);
+        A20Mask = a20 ? 0xFFFF_FFFFu : 0xFFEF_FFFFu;
         MappingChanged?.Invoke();
     }
 }

@@ -115,6 +115,8 @@ internal sealed class BlockCache
     public void Clear()
     {
         foreach (var block in _blocks.Values) block.Valid = false;
+        // No block is left, so writes to those pages need not be watched any more.
+        foreach (uint page in _blocksByPage.Keys) _cpu.Memory.ReleaseCodePage(page);
         _blocks.Clear();
         _blocksByPage.Clear();
         Array.Clear(_fast);
