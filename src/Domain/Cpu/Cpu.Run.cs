@@ -159,6 +159,9 @@ public sealed unsafe partial class Cpu
         _exitBlock = true;
     }
 
+    /// <summary>How many decoded blocks the cache holds (for diagnostics and the benchmark).</summary>
+    public int CachedBlockCount => _blocks.Count;
+
     /// <summary>Drops all decoded code (after loading a state, for instance).</summary>
     public void FlushCodeCache() => _blocks.Clear();
 }
