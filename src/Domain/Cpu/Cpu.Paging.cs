@@ -27,6 +27,7 @@ public sealed partial class Cpu
         {
             // A 4 MiB page: the directory entry is the last level and has its own dirty bit (SDM vol. 3, 4.3).
             CheckPageRights(lin, pde, write, user);
+            _tlbHasLargePages = true;
             uint updated = pde | PteAccessed | (write ? PteDirty : 0);
             if (updated != pde) Memory.Write(pdeAddr, 4, updated);
             perms = Permissions(updated);

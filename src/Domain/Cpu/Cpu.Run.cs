@@ -89,11 +89,11 @@ public sealed unsafe partial class Cpu
 
     private Block LookupBlock()
     {
-        uint eip = Eip;
         ref SegmentCache cs = ref Segs[Seg.CS];
-        uint linear = cs.Base + eip;
+        uint linear = cs.Base + Eip;
         uint phys = TranslateFetch(linear);
-        return _blocks.Get(phys, linear, eip, Code32);
+        bool code32 = cs.Big && (Cr0 & CR0.PE) != 0 && (Eflags & Flags.VM) == 0; // = Code32, without reloading CS
+        return _blocks.Get(phys, linear, Eip, code32);
     }
 
     private void ExecuteBlock(Block block, long budget)
@@ -113,6 +113,7 @@ public sealed unsafe partial class Cpu
             NextEip = next;
             insn.Handler(this, ref insn);
             Icount++;
+            // A taken branch, or a handler asking to leave (code written, mode changed, interrupt possible).
             if (NextEip != next || _exitBlock)
             {
                 Eip = NextEip;

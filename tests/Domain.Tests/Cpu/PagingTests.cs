@@ -271,4 +271,20 @@ public class PagingTests
         Assert.Equal(0x77u, h.Peek32(TestPage));
         Assert.Equal(A | D, Pte(h, TestPage) & (A | D));
     }
+
+    [Fact]
+    public void Invalidating_any_address_of_a_four_MiB_page_drops_all_of_it()
+    {
+        var h = Paged();
+        h.Poke32(PageDirectory + 2 * 4, 0x0000_0000 | PS | P | W); // linear 8 MiB → physical 0
+        h.Cpu.Cr4 |= CR4.PSE;
+        h.Cpu.FlushTlb();
+        h.Poke32(0x1000, 0x1111);
+        Assert.Equal(0x1111u, h.Cpu.Read32(Seg.DS, 0x0080_1000));
+        // Mark the large page not present and invalidate a different address inside it.
+        h.Poke32(PageDirectory + 2 * 4, 0x0000_0000 | PS | W);
+        h.Cpu.FlushTlbPage(0x0080_0000 + 0x12_3000);
+        var fault = PageFault(() => h.Cpu.Read32(Seg.DS, 0x0080_1000));
+        Assert.Equal(0u, fault.ErrorCode);
+    }
 }
