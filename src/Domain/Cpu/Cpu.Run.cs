@@ -152,16 +152,21 @@ public sealed unsafe partial class Cpu
                 _supWriteTag[idx] = _userWriteTag[idx] = InvalidTag;
     }
 
-    /// <summary>The guest wrote to a page holding cached code: drop its blocks, and leave the current one.</summary>
-    private void OnCodePageWritten(uint page)
+    /// <summary>
+    /// The guest wrote to a page holding cached code: drop the blocks decoded from the bytes
+    /// written, and leave the current block if any was dropped (it may be the current one, whose
+    /// later instructions must run as now written: SDM vol. 3, 11.6).
+    /// </summary>
+    private void OnCodePageWritten(uint phys, uint length)
     {
-        _blocks.InvalidatePage(page);
-        Memory.ReleaseCodePage(page);
-        _exitBlock = true;
+        if (_blocks.InvalidateRange(phys, length)) _exitBlock = true;
     }
 
     /// <summary>How many decoded blocks the cache holds (for diagnostics and the benchmark).</summary>
     public int CachedBlockCount => _blocks.Count;
+
+    /// <summary>How many blocks were decoded so far (a diagnostic: a steady loop stops decoding).</summary>
+    public long DecodedBlockCount => _blocks.Decoded;
 
     /// <summary>Drops all decoded code (after loading a state, for instance).</summary>
     public void FlushCodeCache() => _blocks.Clear();

@@ -52,8 +52,11 @@ public sealed unsafe class PhysicalMemory
     /// <summary>Raised when the mapping of any page changes (A20, ROM), so TLBs must be flushed.</summary>
     public event Action? MappingChanged;
 
-    /// <summary>Raised when a write lands on a RAM page that holds cached code (argument: page number).</summary>
-    public event Action<uint>? CodePageWritten;
+    /// <summary>
+    /// Raised when a write lands on a RAM page that holds cached code, with the physical address
+    /// and length of what was written (a whole page when the writer does not say).
+    /// </summary>
+    public event Action<uint, uint>? CodePageWritten;
 
     /// <summary>Address mask applied to every physical access: bit 20 cleared while the A20 gate is closed.</summary>
     public uint A20Mask { get; private set; } = 0xFFFF_FFFF;
@@ -153,8 +156,10 @@ public sealed unsafe class PhysicalMemory
         if (address < RamSize)
         {
             uint page = address >> PageShift;
-            NoteWrite(page);
+            _dirtyBits[page >> 6] |= 1UL << (int)(page & 63);
+            // Changed before the event, so whoever decodes again sees the new byte.
             _ram[address] = value;
+            if (_codePages[page] != 0) CodePageWritten?.Invoke(address, 1);
         }
     }
 
@@ -163,7 +168,7 @@ public sealed unsafe class PhysicalMemory
     public void NoteWrite(uint page)
     {
         _dirtyBits[page >> 6] |= 1UL << (int)(page & 63);
-        if (_codePages[page] != 0) CodePageWritten?.Invoke(page);
+        if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
     }
 
     /// <summary>Marks a RAM page as holding cached code: direct writes to it stop until it is released.</summary>
@@ -247,7 +252,7 @@ public sealed unsafe class PhysicalMemory
         s.End();
         loaded.CopyTo(_ram.AsSpan());
         for (uint page = 0; page < (uint)_codePages.Length; page++)
-            if (_codePages[page] != 0) CodePageWritten?.Invoke(page);
+            if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
         Array.Fill(_dirtyBits, ulong.MaxValue);
         A20Mask = a20 ? 0xFFFF_FFFFu : 0xFFEF_FFFFu;
         MappingChanged?.Invoke();

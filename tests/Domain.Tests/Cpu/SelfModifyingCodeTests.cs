@@ -112,4 +112,33 @@ public class SelfModifyingCodeTests
         Assert.Equal(0x5Au, h.Reg(X86Cpu.EAX) & 0xFF);
         Assert.Equal(5, h.Cpu.Icount); // jmp, mov [..], jmp, mov al, hlt
     }
+
+    [Fact]
+    public void Data_written_beside_cached_code_in_its_page_does_not_force_a_decode()
+    {
+        // top: mov [0x10800], eax ; mov eax, [0x10800] ; jmp top — data 2 KiB away, same page.
+        var h = CpuHarness.Flat32().LoadBytes([0xA3, .. Le(Code + 0x800), 0xA1, .. Le(Code + 0x800), 0xEB, 0xF4]);
+        h.Cpu.Gpr[X86Cpu.EAX] = 0x1234;
+        Assert.Equal(RunExit.BudgetReached, h.Run(3 * 100));
+        Assert.Equal(1, h.Cpu.DecodedBlockCount);
+        Assert.Equal(0x1234u, h.Peek32(Code + 0x800));
+    }
+
+    [Fact]
+    public void A_write_to_the_last_byte_of_a_cached_block_replaces_it()
+    {
+        // 0x10000: mov al, 0x11 ; hlt — runs and is cached; then its last byte (the HLT) becomes
+        // the opcode of mov al, 0x22: the bytes B0 11 F4 22 F4 read B0 11 B0 22 F4.
+        var h = CpuHarness.Flat32().LoadBytes([0xB0, 0x11, 0xF4, 0x22, 0xF4]);
+        Assert.Equal(RunExit.Halted, h.Run(10));
+        Assert.Equal(2, h.Cpu.Icount);
+        // From another page: mov byte [0x10002], 0xB0 ; jmp 0x10000.
+        byte[] writer = [.. MovByteToMemory(Code + 2, 0xB0), 0xE9, .. Le(unchecked(Code - (Code + 0x1000 + 12)))];
+        writer.CopyTo(h.Memory.Ram[(int)(Code + 0x1000)..]);
+        h.Cpu.Halted = false;
+        h.Cpu.Eip = Code + 0x1000;
+        Assert.Equal(RunExit.Halted, h.Run(10));
+        Assert.Equal(0x22u, h.Reg(X86Cpu.EAX) & 0xFF);
+        Assert.Equal(2 + 5, h.Cpu.Icount); // mov [..], jmp, mov al, mov al, hlt
+    }
 }
