@@ -105,4 +105,22 @@ internal static class Workloads
         a.jmp(top);
         return m.Load(a);
     }
+
+    /// <summary>
+    /// Register moves in blocks of <paramref name="movesPerBlock"/> instructions plus a JMP: the
+    /// difference between short and long blocks is the run loop's cost per block.
+    /// </summary>
+    public static byte[] Blocks(FlatMachine m, int movesPerBlock)
+    {
+        var a = new Assembler(32);
+        var labels = Enumerable.Range(0, 8).Select(_ => a.CreateLabel()).ToArray();
+        for (int b = 0; b < labels.Length; b++)
+        {
+            a.Label(ref labels[b]);
+            for (int k = 0; k < movesPerBlock; k++)
+                if (k % 2 == 0) a.mov(eax, ebx); else a.mov(ecx, edx);
+            a.jmp(labels[(b + 1) % labels.Length]);
+        }
+        return m.Load(a);
+    }
 }

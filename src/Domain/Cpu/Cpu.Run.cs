@@ -48,6 +48,7 @@ public sealed unsafe partial class Cpu
     {
         _stopAt = Icount + maxInstructions;
         _stopRequested = false;
+        _exitBlock = false; // a write to cached code between runs may have left it set
         while (true)
         {
             try
