@@ -233,24 +233,33 @@ public sealed unsafe class PhysicalMemory
     /// </summary>
     public void LoadState(StateReader r)
     {
-        var s = r.Open(StateSection, StateVersion);
-        bool a20 = s.ReadBool();
-        uint size = s.ReadU32();
+        // A first pass checks the whole section, so a malformed one leaves RAM untouched; the
+        // second copies. No scratch copy of RAM: restoring a snapshot should not allocate its size.
+        var check = r.Open(StateSection, StateVersion);
+        bool a20 = check.ReadBool();
+        uint size = check.ReadU32();
         if (size != RamSize)
             throw new StateFormatException($"saved RAM is {size} bytes but this machine has {RamSize}");
-        // Decode into a scratch copy first: a malformed section must not leave RAM half loaded.
-        var loaded = new byte[_ram.Length];
-        for (int at = 0; at < loaded.Length; at += (int)PageSize)
+        for (int at = 0; at < _ram.Length; at += (int)PageSize)
         {
-            switch (s.ReadU8())
+            switch (check.ReadU8())
             {
                 case 0: break;
-                case 1: s.ReadBytes(loaded.AsSpan(at, (int)PageSize)); break;
+                case 1: check.Skip((int)PageSize); break;
                 case var m: throw new StateFormatException($"section '{StateSection}': bad page marker {m}");
             }
         }
-        s.End();
-        loaded.CopyTo(_ram.AsSpan());
+        check.End();
+
+        var s = r.Open(StateSection, StateVersion);
+        s.ReadBool();
+        s.ReadU32();
+        for (int at = 0; at < _ram.Length; at += (int)PageSize)
+        {
+            var page = _ram.AsSpan(at, (int)PageSize);
+            if (s.ReadU8() == 0) page.Clear();
+            else s.ReadBytes(page);
+        }
         for (uint page = 0; page < (uint)_codePages.Length; page++)
             if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
         Array.Fill(_dirtyBits, ulong.MaxValue);

@@ -84,6 +84,7 @@ public sealed class SectionReader(string name, ushort version, ReadOnlyMemory<by
     public ulong ReadU64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
     public long ReadI64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
     public void ReadBytes(Span<byte> into) => Take(into.Length).CopyTo(into);
+    public void Skip(int count) => Take(count);
 
     /// <summary>Checks that the payload was read to its end (a longer payload means a layout mismatch).</summary>
     public void End()

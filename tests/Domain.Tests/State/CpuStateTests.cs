@@ -105,6 +105,25 @@ public class CpuStateTests
         Assert.Equal(0, h.Cpu.Icount);
     }
 
+    [Fact]
+    public void A_malformed_ram_section_leaves_ram_unchanged()
+    {
+        var source = CpuHarness.Flat32();
+        source.Memory.Ram[0x5000] = 0x99; // page 5 saved in full
+        var w = new StateWriter();
+        source.Memory.SaveState(w);
+        byte[] state = w.ToArray();
+        // Header (6) + name "ram" (1 + 3) + version (2) + length (4) + A20 (1) + size (4), then one
+        // marker per page; pages 0–4 are empty, so page 5's marker follows five zero markers.
+        int firstMarker = 6 + 4 + 2 + 4 + 1 + 4;
+        Assert.Equal(1, state[firstMarker + 5]);
+        state[^1] = 7; // the last page's marker (an empty page: no bytes follow) becomes invalid
+        var h = CpuHarness.Flat32();
+        h.Memory.Ram[0x5000] = 0x11;
+        Assert.Throws<StateFormatException>(() => h.Memory.LoadState(new StateReader(state)));
+        Assert.Equal(0x11, h.Memory.Ram[0x5000]);
+    }
+
     /// <summary>A paged guest that writes memory, reads it back, and patches its own code.</summary>
     private static CpuHarness Busy()
     {
