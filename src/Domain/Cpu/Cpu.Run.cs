@@ -49,6 +49,7 @@ public sealed unsafe partial class Cpu
         _stopAt = Icount + maxInstructions;
         _stopRequested = false;
         _exitBlock = false; // a write to cached code between runs may have left it set
+        SetCpl(Cpl);        // in case Cpl was assigned directly: the TLB must use its tags
         while (true)
         {
             try
