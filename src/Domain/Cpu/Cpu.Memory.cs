@@ -49,15 +49,37 @@ public sealed unsafe partial class Cpu
         _writeTag = _supWriteTag;
     }
 
-    /// <summary>Drops every translation (CR3 load, paging mode change, A20, memory map change).</summary>
-    public void FlushTlb() => _tagStore.AsSpan().Fill(InvalidTag);
+    /// <summary>
+    /// Set when a 4 MiB page was translated since the last full flush: the TLB then holds one
+    /// entry per 4 KiB piece of it, and INVLPG must drop them all.
+    /// </summary>
+    private bool _tlbHasLargePages;
 
-    /// <summary>Drops the translation of one linear page (INVLPG).</summary>
+    /// <summary>Drops every translation (CR3 load, paging mode change, A20, memory map change).</summary>
+    public void FlushTlb()
+    {
+        _tagStore.AsSpan().Fill(InvalidTag);
+        _tlbHasLargePages = false;
+    }
+
+    /// <summary>
+    /// Drops the translation of the page holding <paramref name="linear"/> (INVLPG). When 4 MiB
+    /// pages are in use, the whole 4 MiB region around it is dropped, since INVLPG of any address
+    /// in a large page invalidates all of it (SDM vol. 3, 4.10.4.1).
+    /// </summary>
     public void FlushTlbPage(uint linear)
     {
-        uint idx = (linear >> 12) & TlbMask;
-        _supReadTag[idx] = _supWriteTag[idx] = _userReadTag[idx] = _userWriteTag[idx] = InvalidTag;
+        if (_tlbHasLargePages)
+        {
+            uint first = linear >> 12 & ~0x3FFu;
+            for (uint page = first; page < first + 1024; page++) InvalidateTlbEntry(page & TlbMask);
+            return;
+        }
+        InvalidateTlbEntry((linear >> 12) & TlbMask);
     }
+
+    private void InvalidateTlbEntry(uint idx) =>
+        _supReadTag[idx] = _supWriteTag[idx] = _userReadTag[idx] = _userWriteTag[idx] = InvalidTag;
 
     /// <summary>Sets the current privilege level and points the TLB at the matching tags.</summary>
     public void SetCpl(int cpl)
@@ -70,20 +92,26 @@ public sealed unsafe partial class Cpu
 
     // ---- segment-relative access: what instructions use ----
 
+    // Each access reads the segment cache through one reference: one bounds check, and the base
+    // comes from the same cache line as the limits just checked.
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckRead(int seg, uint offset, int size)
+    private uint CheckRead(int seg, uint offset, int size)
     {
         ref SegmentCache s = ref Segs[seg];
         if (!s.CanRead || offset < s.MinOffset || (ulong)offset + (uint)(size - 1) > s.MaxOffset)
-            SegmentFault(seg, s.CanRead);
+            SegmentFault(seg, rightsOk: false);
+        return s.Base + offset;
     }
 
+    /// <summary>Checks a write of <paramref name="size"/> bytes at <paramref name="seg"/>:<paramref name="offset"/>; returns its linear address.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckWrite(int seg, uint offset, int size)
+    private uint CheckWrite(int seg, uint offset, int size)
     {
         ref SegmentCache s = ref Segs[seg];
         if (!s.CanWrite || offset < s.MinOffset || (ulong)offset + (uint)(size - 1) > s.MaxOffset)
-            SegmentFault(seg, s.CanWrite);
+            SegmentFault(seg, rightsOk: false);
+        return s.Base + offset;
     }
 
     /// <summary>
@@ -91,53 +119,30 @@ public sealed unsafe partial class Cpu
     /// (Intel SDM vol. 3, 6.15, interrupts 12 and 13; real mode raises the same vectors).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void SegmentFault(int seg, bool rightsOk)
     {
-        _ = rightsOk;
+        _ = rightsOk; // the same vectors either way; kept for callers that know which check failed
         Fault(seg == Seg.SS ? Vector.SS : Vector.GP, 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte Read8(int seg, uint offset)
-    {
-        CheckRead(seg, offset, 1);
-        return ReadLinear8(Segs[seg].Base + offset);
-    }
+    public byte Read8(int seg, uint offset) => ReadLinear8(CheckRead(seg, offset, 1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ushort Read16(int seg, uint offset)
-    {
-        CheckRead(seg, offset, 2);
-        return ReadLinear16(Segs[seg].Base + offset);
-    }
+    public ushort Read16(int seg, uint offset) => ReadLinear16(CheckRead(seg, offset, 2));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint Read32(int seg, uint offset)
-    {
-        CheckRead(seg, offset, 4);
-        return ReadLinear32(Segs[seg].Base + offset);
-    }
+    public uint Read32(int seg, uint offset) => ReadLinear32(CheckRead(seg, offset, 4));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write8(int seg, uint offset, byte value)
-    {
-        CheckWrite(seg, offset, 1);
-        WriteLinear8(Segs[seg].Base + offset, value);
-    }
+    public void Write8(int seg, uint offset, byte value) => WriteLinear8(CheckWrite(seg, offset, 1), value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write16(int seg, uint offset, ushort value)
-    {
-        CheckWrite(seg, offset, 2);
-        WriteLinear16(Segs[seg].Base + offset, value);
-    }
+    public void Write16(int seg, uint offset, ushort value) => WriteLinear16(CheckWrite(seg, offset, 2), value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write32(int seg, uint offset, uint value)
-    {
-        CheckWrite(seg, offset, 4);
-        WriteLinear32(Segs[seg].Base + offset, value);
-    }
+    public void Write32(int seg, uint offset, uint value) => WriteLinear32(CheckWrite(seg, offset, 4), value);
 
     /// <summary>
     /// The read half of a read-modify-write: checks write permission on the segment and the page
@@ -145,24 +150,21 @@ public sealed unsafe partial class Cpu
     /// </summary>
     public byte ReadRmw8(int seg, uint offset)
     {
-        CheckWrite(seg, offset, 1);
-        uint lin = Segs[seg].Base + offset;
+        uint lin = CheckWrite(seg, offset, 1);
         ProbeWrite(lin, 1);
         return ReadLinear8(lin);
     }
 
     public ushort ReadRmw16(int seg, uint offset)
     {
-        CheckWrite(seg, offset, 2);
-        uint lin = Segs[seg].Base + offset;
+        uint lin = CheckWrite(seg, offset, 2);
         ProbeWrite(lin, 2);
         return ReadLinear16(lin);
     }
 
     public uint ReadRmw32(int seg, uint offset)
     {
-        CheckWrite(seg, offset, 4);
-        uint lin = Segs[seg].Base + offset;
+        uint lin = CheckWrite(seg, offset, 4);
         ProbeWrite(lin, 4);
         return ReadLinear32(lin);
     }
@@ -173,23 +175,20 @@ public sealed unsafe partial class Cpu
         uint idx = (linear >> 12) & TlbMask;
         if (_writeTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
         Translate(linear, write: true, user: Cpl == 3);
-        uint last = linear + (uint)size - 1;
-        if ((last ^ linear) >> 12 != 0) Translate(last, write: true, user: Cpl == 3);
+        if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: true, user: Cpl == 3);
     }
 
     /// <summary>Faults now if a read of <paramref name="size"/> bytes at <paramref name="linear"/> would fault.</summary>
     public void ProbeRead(uint linear, int size)
     {
         Translate(linear, write: false, user: Cpl == 3);
-        uint last = linear + (uint)size - 1;
-        if ((last ^ linear) >> 12 != 0) Translate(last, write: false, user: Cpl == 3);
+        if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: false, user: Cpl == 3);
     }
 
     /// <summary>Checks a segment-relative access without performing it (for instructions that must check before committing).</summary>
     public void CheckAccess(int seg, uint offset, int size, bool write)
     {
-        if (write) CheckWrite(seg, offset, size); else CheckRead(seg, offset, size);
-        uint lin = Segs[seg].Base + offset;
+        uint lin = write ? CheckWrite(seg, offset, size) : CheckRead(seg, offset, size);
         if (write) ProbeWrite(lin, size); else ProbeRead(lin, size);
     }
 
@@ -251,15 +250,23 @@ public sealed unsafe partial class Cpu
 
     // ---- slow paths ----
 
+    private static bool CrossesPage(uint lin, int size) => (lin & 0xFFF) + (uint)size > 0x1000;
+
+    /// <summary>
+    /// The first byte of the page after <paramref name="lin"/>'s: where the second half of a
+    /// page-crossing access starts, and so the address CR2 reports when that half faults.
+    /// </summary>
+    private static uint SecondPage(uint lin) => (lin | 0xFFF) + 1;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint ReadLinearSlow(uint lin, int size, bool user)
     {
-        if ((lin & 0xFFF) + (uint)size > 0x1000)
+        if (CrossesPage(lin, size))
         {
             // Page-crossing: translate both pages before reading, so a fault on the second one is
             // raised with nothing read; reads have no side effects but the accessed bits.
             uint phys0 = Translate(lin, write: false, user);
-            uint phys1 = Translate(lin + (uint)size - 1, write: false, user);
+            uint phys1 = Translate(SecondPage(lin), write: false, user);
             uint value = 0;
             for (int i = 0; i < size; i++)
             {
@@ -276,10 +283,11 @@ public sealed unsafe partial class Cpu
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteLinearSlow(uint lin, int size, uint value, bool user)
     {
-        if ((lin & 0xFFF) + (uint)size > 0x1000)
+        if (CrossesPage(lin, size))
         {
+            // Both pages are translated (and may fault) before the first byte is written.
             uint phys0 = Translate(lin, write: true, user);
-            uint phys1 = Translate(lin + (uint)size - 1, write: true, user);
+            uint phys1 = Translate(SecondPage(lin), write: true, user);
             for (int i = 0; i < size; i++)
             {
                 uint a = lin + (uint)i;

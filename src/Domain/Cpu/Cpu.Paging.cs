@@ -9,10 +9,12 @@ public sealed partial class Cpu
     private const uint PtePresent = 1, PteWritable = 2, PteUser = 4, PteAccessed = 0x20, PteDirty = 0x40, PdePageSize = 0x80;
 
     /// <summary>
-    /// Walks the page tables for one access. Sets accessed bits as the 386 does (the directory
-    /// entry's as soon as it is found present, even if the table entry then is not) and the dirty
-    /// bit on writes. Raises #PF with CR2 = <paramref name="lin"/> and the error code
-    /// P | W/R | U/S (SDM vol. 3, 4.7).
+    /// Walks the page tables for one access. The accessed bits are set only once the whole walk
+    /// has succeeded (both levels present, rights allowed), directory entry first, and the dirty
+    /// bit on writes: on a fault the entries are left untouched. This is what the 386 does and
+    /// what test386 checks in POST 0x11 (its #PF handler requires PDE.A = 0 and PTE.A = PTE.D = 0
+    /// after a not-present or protection fault at either level). Raises #PF with CR2 =
+    /// <paramref name="lin"/> and the error code P | W/R | U/S (SDM vol. 3, 4.7).
     /// </summary>
     private uint WalkPageTables(uint lin, bool write, bool user, out PagePermissions perms)
     {
@@ -23,14 +25,14 @@ public sealed partial class Cpu
 
         if ((pde & PdePageSize) != 0 && (Cr4 & CR4.PSE) != 0)
         {
+            // A 4 MiB page: the directory entry is the last level and has its own dirty bit (SDM vol. 3, 4.3).
             CheckPageRights(lin, pde, write, user);
+            _tlbHasLargePages = true;
             uint updated = pde | PteAccessed | (write ? PteDirty : 0);
             if (updated != pde) Memory.Write(pdeAddr, 4, updated);
             perms = Permissions(updated);
             return ((pde & 0xFFC0_0000) | (lin & 0x003F_FFFF)) & a20;
         }
-
-        if ((pde & PteAccessed) == 0) Memory.Write(pdeAddr, 4, pde |= PteAccessed);
 
         uint pteAddr = ((pde & 0xFFFF_F000) | ((lin >> 10) & 0xFFC)) & a20;
         uint pte = Memory.Read(pteAddr, 4);
@@ -39,6 +41,8 @@ public sealed partial class Cpu
         // Rights are the more restrictive of the two levels (SDM vol. 3, 4.6.1).
         uint combined = pte & (pde | ~(PteUser | PteWritable));
         CheckPageRights(lin, combined, write, user);
+
+        if ((pde & PteAccessed) == 0) Memory.Write(pdeAddr, 4, pde | PteAccessed);
         uint newPte = pte | PteAccessed | (write ? PteDirty : 0);
         if (newPte != pte) Memory.Write(pteAddr, 4, newPte);
         perms = Permissions((combined & ~PteDirty) | (newPte & PteDirty));

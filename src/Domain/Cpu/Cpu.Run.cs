@@ -48,6 +48,8 @@ public sealed unsafe partial class Cpu
     {
         _stopAt = Icount + maxInstructions;
         _stopRequested = false;
+        _exitBlock = false; // a write to cached code between runs may have left it set
+        SetCpl(Cpl);        // in case Cpl was assigned directly: the TLB must use its tags
         while (true)
         {
             try
@@ -89,11 +91,11 @@ public sealed unsafe partial class Cpu
 
     private Block LookupBlock()
     {
-        uint eip = Eip;
         ref SegmentCache cs = ref Segs[Seg.CS];
-        uint linear = cs.Base + eip;
+        uint linear = cs.Base + Eip;
         uint phys = TranslateFetch(linear);
-        return _blocks.Get(phys, linear, eip, Code32);
+        bool code32 = cs.Big && (Cr0 & CR0.PE) != 0 && (Eflags & Flags.VM) == 0; // = Code32, without reloading CS
+        return _blocks.Get(phys, linear, Eip, code32);
     }
 
     private void ExecuteBlock(Block block, long budget)
@@ -113,6 +115,7 @@ public sealed unsafe partial class Cpu
             NextEip = next;
             insn.Handler(this, ref insn);
             Icount++;
+            // A taken branch, or a handler asking to leave (code written, mode changed, interrupt possible).
             if (NextEip != next || _exitBlock)
             {
                 Eip = NextEip;
@@ -151,13 +154,21 @@ public sealed unsafe partial class Cpu
                 _supWriteTag[idx] = _userWriteTag[idx] = InvalidTag;
     }
 
-    /// <summary>The guest wrote to a page holding cached code: drop its blocks, and leave the current one.</summary>
-    private void OnCodePageWritten(uint page)
+    /// <summary>
+    /// The guest wrote to a page holding cached code: drop the blocks decoded from the bytes
+    /// written, and leave the current block if any was dropped (it may be the current one, whose
+    /// later instructions must run as now written: SDM vol. 3, 11.6).
+    /// </summary>
+    private void OnCodePageWritten(uint phys, uint length)
     {
-        _blocks.InvalidatePage(page);
-        Memory.ReleaseCodePage(page);
-        _exitBlock = true;
+        if (_blocks.InvalidateRange(phys, length)) _exitBlock = true;
     }
+
+    /// <summary>How many decoded blocks the cache holds (for diagnostics and the benchmark).</summary>
+    public int CachedBlockCount => _blocks.Count;
+
+    /// <summary>How many blocks were decoded so far (a diagnostic: a steady loop stops decoding).</summary>
+    public long DecodedBlockCount => _blocks.Decoded;
 
     /// <summary>Drops all decoded code (after loading a state, for instance).</summary>
     public void FlushCodeCache() => _blocks.Clear();

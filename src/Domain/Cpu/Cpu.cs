@@ -105,7 +105,7 @@ public sealed unsafe partial class Cpu
         Array.Clear(Dr);
         Dr[6] = 0xFFFF0FF0;
         Dr[7] = 0x400;
-        Cpl = 0;
+        SetCpl(0); // also points the TLB back at the supervisor tags
         Halted = ShutdownRequested = InterruptShadow = false;
         FlushTlb();
         _blocks.Clear();

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using HexEmu.Domain.State;
 
 namespace HexEmu.Domain.Memory;
 
@@ -51,8 +52,11 @@ public sealed unsafe class PhysicalMemory
     /// <summary>Raised when the mapping of any page changes (A20, ROM), so TLBs must be flushed.</summary>
     public event Action? MappingChanged;
 
-    /// <summary>Raised when a write lands on a RAM page that holds cached code (argument: page number).</summary>
-    public event Action<uint>? CodePageWritten;
+    /// <summary>
+    /// Raised when a write lands on a RAM page that holds cached code, with the physical address
+    /// and length of what was written (a whole page when the writer does not say).
+    /// </summary>
+    public event Action<uint, uint>? CodePageWritten;
 
     /// <summary>Address mask applied to every physical access: bit 20 cleared while the A20 gate is closed.</summary>
     public uint A20Mask { get; private set; } = 0xFFFF_FFFF;
@@ -152,8 +156,10 @@ public sealed unsafe class PhysicalMemory
         if (address < RamSize)
         {
             uint page = address >> PageShift;
-            NoteWrite(page);
+            _dirtyBits[page >> 6] |= 1UL << (int)(page & 63);
+            // Changed before the event, so whoever decodes again sees the new byte.
             _ram[address] = value;
+            if (_codePages[page] != 0) CodePageWritten?.Invoke(address, 1);
         }
     }
 
@@ -162,7 +168,7 @@ public sealed unsafe class PhysicalMemory
     public void NoteWrite(uint page)
     {
         _dirtyBits[page >> 6] |= 1UL << (int)(page & 63);
-        if (_codePages[page] != 0) CodePageWritten?.Invoke(page);
+        if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
     }
 
     /// <summary>Marks a RAM page as holding cached code: direct writes to it stop until it is released.</summary>
@@ -189,6 +195,75 @@ public sealed unsafe class PhysicalMemory
     public void ClearDirty()
     {
         Array.Clear(_dirtyBits);
+        MappingChanged?.Invoke();
+    }
+
+    // ---- saved state ----
+
+    public const string StateSection = "ram";
+    public const ushort StateVersion = 1;
+
+    /// <summary>
+    /// RAM contents and the A20 gate. The ROM and the memory map are configuration, not state.
+    /// Payload: A20 enabled (u8), RAM size (u32), then per 4 KiB page a marker byte — 0 for a
+    /// page of zeros, 1 followed by its 4096 bytes — so that mostly empty RAM saves small.
+    /// </summary>
+    public void SaveState(StateWriter w)
+    {
+        w.BeginSection(StateSection, StateVersion);
+        w.WriteBool(A20Mask == 0xFFFF_FFFF);
+        w.WriteU32(RamSize);
+        for (int at = 0; at < _ram.Length; at += (int)PageSize)
+        {
+            var page = _ram.AsSpan(at, (int)PageSize);
+            if (!page.ContainsAnyExcept((byte)0))
+                w.WriteU8(0);
+            else
+            {
+                w.WriteU8(1);
+                w.WriteBytes(page);
+            }
+        }
+        w.EndSection();
+    }
+
+    /// <summary>
+    /// Replaces RAM and the A20 gate with a saved state's. Every page counts as dirty afterwards,
+    /// and whoever cached code or translations from the old contents is told to drop them.
+    /// </summary>
+    public void LoadState(StateReader r)
+    {
+        // A first pass checks the whole section, so a malformed one leaves RAM untouched; the
+        // second copies. No scratch copy of RAM: restoring a snapshot should not allocate its size.
+        var check = r.Open(StateSection, StateVersion);
+        bool a20 = check.ReadBool();
+        uint size = check.ReadU32();
+        if (size != RamSize)
+            throw new StateFormatException($"saved RAM is {size} bytes but this machine has {RamSize}");
+        for (int at = 0; at < _ram.Length; at += (int)PageSize)
+        {
+            switch (check.ReadU8())
+            {
+                case 0: break;
+                case 1: check.Skip((int)PageSize); break;
+                case var m: throw new StateFormatException($"section '{StateSection}': bad page marker {m}");
+            }
+        }
+        check.End();
+
+        var s = r.Open(StateSection, StateVersion);
+        s.ReadBool();
+        s.ReadU32();
+        for (int at = 0; at < _ram.Length; at += (int)PageSize)
+        {
+            var page = _ram.AsSpan(at, (int)PageSize);
+            if (s.ReadU8() == 0) page.Clear();
+            else s.ReadBytes(page);
+        }
+        for (uint page = 0; page < (uint)_codePages.Length; page++)
+            if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
+        Array.Fill(_dirtyBits, ulong.MaxValue);
+        A20Mask = a20 ? 0xFFFF_FFFFu : 0xFFEF_FFFFu;
         MappingChanged?.Invoke();
     }
 }

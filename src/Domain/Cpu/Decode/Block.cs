@@ -12,6 +12,8 @@ internal sealed class Block
     public required Insn[] Insns;
     /// <summary>Bytes covered by the block's instructions.</summary>
     public required uint ByteLength;
+    /// <summary>Bytes from <see cref="PhysicalStart"/> whose change invalidates the block (at least <see cref="ByteLength"/>).</summary>
+    public uint WatchedLength;
     /// <summary>Cleared when the page's bytes change; a stale block is never executed again.</summary>
     public bool Valid = true;
     /// <summary>Built for one execution only (an instruction crossing a page boundary); never cached.</summary>

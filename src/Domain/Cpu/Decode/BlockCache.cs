@@ -5,9 +5,10 @@ namespace HexEmu.Domain.Cpu.Decode;
 
 /// <summary>
 /// Decoded blocks keyed by physical address and code size, so each instruction is decoded once
-/// however often it runs. Blocks are dropped per page when the guest writes to a page holding
-/// cached code; the page is registered with <see cref="Memory.PhysicalMemory"/> so that such
-/// writes leave the TLB fast path and get noticed.
+/// however often it runs. A page holding cached code is registered with
+/// <see cref="Memory.PhysicalMemory"/>, so that writes to it leave the TLB fast path and get
+/// noticed; a write drops exactly the blocks whose bytes it overlaps. Data written beside code
+/// in the same page (common in real-mode programs) then costs a slow-path write, not a decode.
 /// </summary>
 internal sealed class BlockCache
 {
@@ -16,7 +17,7 @@ internal sealed class BlockCache
 
     private readonly Cpu _cpu;
     private readonly Dictionary<ulong, Block> _blocks = [];
-    private readonly Dictionary<uint, List<Block>> _blocksByPage = [];
+    private readonly Dictionary<uint, CodePage> _blocksByPage = [];
     private readonly Block?[] _fast = new Block?[1 << FastBits];
     private readonly PhysicalCodeReader _reader;
     private readonly Decoder _decoder16, _decoder32;
@@ -31,6 +32,24 @@ internal sealed class BlockCache
     }
 
     public int Count => _blocks.Count;
+
+    /// <summary>Blocks decoded since creation (a diagnostic: a steady loop stops decoding).</summary>
+    public long Decoded { get; private set; }
+
+    /// <summary>The blocks decoded from one physical page, and which 64-byte chunks of it they cover.</summary>
+    private sealed class CodePage
+    {
+        public readonly List<Block> Blocks = [];
+        public ulong Chunks;
+    }
+
+    /// <summary>Bit n set for each 64-byte chunk n of the page that [start, start + length) touches; the range must not leave the page.</summary>
+    private static ulong ChunkMask(uint start, uint length)
+    {
+        int first = (int)((start & 0xFFF) >> 6);
+        int last = (int)(((start & 0xFFF) + Math.Max(length, 1) - 1) >> 6);
+        return (ulong.MaxValue >> (63 - last)) & (ulong.MaxValue << first);
+    }
 
     private static ulong Key(uint phys, bool code32) => phys | (code32 ? 1UL << 32 : 0);
 
@@ -71,13 +90,18 @@ internal sealed class BlockCache
 
         var block = new Block { PhysicalStart = phys, Code32 = code32, Insns = [.. _scratch], ByteLength = length };
         _blocks[Key(phys, code32)] = block;
+        Decoded++;
         uint page = phys >> 12;
-        if (!_blocksByPage.TryGetValue(page, out var list))
+        if (!_blocksByPage.TryGetValue(page, out var codePage))
         {
-            _blocksByPage[page] = list = [];
+            _blocksByPage[page] = codePage = new CodePage();
             _cpu.OnCodePageCached(page);
         }
-        list.Add(block);
+        codePage.Blocks.Add(block);
+        // An invalid opcode may have been decided by bytes past the ones it counts: watch to the page end.
+        uint watched = _scratch[^1].Code == Code.INVALID ? 0x1000 - (phys & 0xFFF) : length;
+        block.WatchedLength = watched;
+        codePage.Chunks |= ChunkMask(phys, watched);
         return block;
     }
 
@@ -101,20 +125,52 @@ internal sealed class BlockCache
         };
     }
 
-    /// <summary>Drops every block decoded from a physical page (its bytes changed).</summary>
-    public void InvalidatePage(uint page)
+    /// <summary>
+    /// Drops the blocks decoded from bytes in [<paramref name="phys"/>, + <paramref name="length"/>)
+    /// (which lies within one page); returns whether any was dropped. A page left without blocks
+    /// is released, so direct writes to it resume.
+    /// </summary>
+    public bool InvalidateRange(uint phys, uint length)
     {
-        if (!_blocksByPage.Remove(page, out var list)) return;
-        foreach (var block in list)
+        uint page = phys >> 12;
+        if (!_blocksByPage.TryGetValue(page, out var codePage))
         {
-            block.Valid = false;
-            _blocks.Remove(Key(block.PhysicalStart, block.Code32));
+            _cpu.Memory.ReleaseCodePage(page);
+            return false;
         }
+        length = Math.Min(length, 0x1000 - (phys & 0xFFF));
+        if ((codePage.Chunks & ChunkMask(phys, length)) == 0) return false;
+
+        bool dropped = false;
+        ulong chunks = 0;
+        var blocks = codePage.Blocks;
+        for (int k = blocks.Count - 1; k >= 0; k--)
+        {
+            var block = blocks[k];
+            if (block.PhysicalStart < phys + length && phys < block.PhysicalStart + block.WatchedLength)
+            {
+                block.Valid = false;
+                _blocks.Remove(Key(block.PhysicalStart, block.Code32));
+                blocks.RemoveAt(k);
+                dropped = true;
+            }
+            else
+                chunks |= ChunkMask(block.PhysicalStart, block.WatchedLength);
+        }
+        codePage.Chunks = chunks;
+        if (blocks.Count == 0)
+        {
+            _blocksByPage.Remove(page);
+            _cpu.Memory.ReleaseCodePage(page);
+        }
+        return dropped;
     }
 
     public void Clear()
     {
         foreach (var block in _blocks.Values) block.Valid = false;
+        // No block is left, so writes to those pages need not be watched any more.
+        foreach (uint page in _blocksByPage.Keys) _cpu.Memory.ReleaseCodePage(page);
         _blocks.Clear();
         _blocksByPage.Clear();
         Array.Clear(_fast);
