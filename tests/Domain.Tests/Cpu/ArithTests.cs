@@ -1,4 +1,5 @@
 using HexEmu.Domain.Tests.Support;
+using Iced.Intel;
 using static HexEmu.Domain.Tests.CpuTests.AluTestKit;
 using static Iced.Intel.AssemblerRegisters;
 using X86Cpu = HexEmu.Domain.Cpu.Cpu;
@@ -306,5 +307,41 @@ public class ArithTests
         Assert.False(h.TookDivideError());
         Assert.Equal(0xFFFF_FFFDu, h.Reg(X86Cpu.EAX));
         Assert.Equal(0xFFFF_FFFFu, h.Reg(X86Cpu.EDX));
+    }
+}
+
+/// <summary>Every 16/32-bit encoding of the ALU groups reaches a handler (none falls to #UD).</summary>
+public class AluDispatchTests
+{
+    private static readonly Iced.Intel.Mnemonic[] AluMnemonics =
+    [
+        Iced.Intel.Mnemonic.Add, Iced.Intel.Mnemonic.Adc, Iced.Intel.Mnemonic.Sub, Iced.Intel.Mnemonic.Sbb,
+        Iced.Intel.Mnemonic.Cmp, Iced.Intel.Mnemonic.And, Iced.Intel.Mnemonic.Or, Iced.Intel.Mnemonic.Xor,
+        Iced.Intel.Mnemonic.Test, Iced.Intel.Mnemonic.Inc, Iced.Intel.Mnemonic.Dec, Iced.Intel.Mnemonic.Neg,
+        Iced.Intel.Mnemonic.Not, Iced.Intel.Mnemonic.Mul, Iced.Intel.Mnemonic.Imul, Iced.Intel.Mnemonic.Div,
+        Iced.Intel.Mnemonic.Idiv, Iced.Intel.Mnemonic.Shl, Iced.Intel.Mnemonic.Sal, Iced.Intel.Mnemonic.Shr,
+        Iced.Intel.Mnemonic.Sar, Iced.Intel.Mnemonic.Rol, Iced.Intel.Mnemonic.Ror, Iced.Intel.Mnemonic.Rcl,
+        Iced.Intel.Mnemonic.Rcr, Iced.Intel.Mnemonic.Shld, Iced.Intel.Mnemonic.Shrd, Iced.Intel.Mnemonic.Bt,
+        Iced.Intel.Mnemonic.Bts, Iced.Intel.Mnemonic.Btr, Iced.Intel.Mnemonic.Btc, Iced.Intel.Mnemonic.Bsf,
+        Iced.Intel.Mnemonic.Bsr, Iced.Intel.Mnemonic.Daa, Iced.Intel.Mnemonic.Das, Iced.Intel.Mnemonic.Aaa,
+        Iced.Intel.Mnemonic.Aas, Iced.Intel.Mnemonic.Aam, Iced.Intel.Mnemonic.Aad, Iced.Intel.Mnemonic.Sete,
+        Iced.Intel.Mnemonic.Setg,
+    ];
+
+    [Fact]
+    public void Every_legacy_16_and_32_bit_encoding_is_registered()
+    {
+        var missing = new List<string>();
+        foreach (var code in Enum.GetValues<Iced.Intel.Code>())
+        {
+            var info = code.ToOpCode();
+            if (info.Encoding != Iced.Intel.EncodingKind.Legacy || !(info.Mode16 || info.Mode32)) continue;
+            if (Array.IndexOf(AluMnemonics, code.Mnemonic()) < 0) continue;
+            if (!HexEmu.Domain.Cpu.DispatchTable.IsImplemented(code)) missing.Add(code.ToString());
+        }
+        Assert.Empty(missing);
+        Assert.True(HexEmu.Domain.Cpu.DispatchTable.IsImplemented(Iced.Intel.Code.Add_rm8_imm8_82));
+        Assert.True(HexEmu.Domain.Cpu.DispatchTable.IsImplemented(Iced.Intel.Code.Test_rm8_imm8_F6r1));
+        Assert.True(HexEmu.Domain.Cpu.DispatchTable.IsImplemented(Iced.Intel.Code.Sal_rm32_CL));
     }
 }
