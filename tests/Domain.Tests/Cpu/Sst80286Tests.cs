@@ -13,9 +13,10 @@ namespace HexEmu.Domain.Tests.CpuTests;
 ///
 /// 286 and 386 differ in a few places, handled here:
 /// - Flags the metadata calls undefined for the opcode are masked, in FLAGS and in the FLAGS
-///   image an exception pushes (the EXCP chunk gives its address).
-/// - FLAGS bits 12–15: a 286 in real mode always has them clear, a 386 keeps IOPL/NT as loaded.
-///   The captures start with them clear, so they stay clear on both and need no masking.
+///   image an exception pushes.
+/// - FLAGS bits 12–15: a 286 in real mode holds them at 0 (the captures' initial FLAGS often
+///   have them set, every final FLAGS and pushed image shows them clear), while a 386 keeps
+///   IOPL and NT as loaded. We load the initial FLAGS with them cleared, as the 286 held them.
 /// - A #GP for a word access that overruns offset 0xFFFF: the 286 has already updated SI/DI,
 ///   the 386 leaves them as they were.
 /// - LOCK on an instruction that cannot be locked: ignored by the 286, #UD on the 386; those
@@ -25,8 +26,6 @@ namespace HexEmu.Domain.Tests.CpuTests;
 /// </summary>
 public class Sst80286Tests
 {
-    private const ushort StatusFlags = 0x08D5;
-
     [Theory]
     [InlineData("00")]   // ADD r/m8, r8
     [InlineData("F6.6")] // DIV r/m8, including #DE
