@@ -146,8 +146,8 @@ internal static unsafe partial class Interpreter
 
     // ---- multiplication ----
     // CF and OF tell whether the upper half of the product is significant; SF, ZF, PF and AF are
-    // undefined (SDM vol. 2, MUL/IMUL). We set SF/ZF/PF from the low half and clear AF, which is
-    // what other 386 models do; test386 compares only CF and OF here.
+    // undefined (SDM vol. 2, MUL/IMUL) and no 386 capture we have pins them down. We set SF/ZF/PF
+    // from the low half and clear AF, as Bochs does; test386 compares only CF and OF here.
 
     private static uint MulStatus<W>(uint low, bool significantHigh) where W : struct, IWidth =>
         Alu.Szp<W>(low) | (significantHigh ? Flags.CF | Flags.OF : 0);
