@@ -534,4 +534,43 @@ public class SystemInstructionTests
         Assert.Equal(0u, f.Cpu.Dr[7] & (1u << 13));    // GD cleared for the handler
         Assert.Null(f.Step(a => a.mov(ebx, dr0)));
     }
+
+    // ---- through the run loop ----
+
+    [Fact]
+    public void Handlers_are_dispatched_by_the_run_loop()
+    {
+        var f = new ProtectedModeFixture();
+        f.SetGdt(12, SystemDescriptor(LdtBase, 0x1F, SystemType.Ldt, 0));
+        f.SetGdt(13, SystemDescriptor(TssBase, 0x67, SystemType.Tss32Available, 0));
+        f.Harness.Load(a =>
+        {
+            a.mov(ax, 0x60);
+            a.lldt(ax);
+            a.mov(ax, 0x68);
+            a.ltr(ax);
+            a.str(ebx);
+            a.lsl(ecx, eax);
+            a.hlt();
+        });
+        Assert.Equal(RunExit.Halted, f.Harness.Run(100));
+        Assert.Equal(7, f.Cpu.Icount);
+        Assert.Equal(0x60, f.Cpu.Ldtr.Selector);
+        Assert.Equal(0x68u, f.Cpu.Gpr[X86Cpu.EBX]);
+        Assert.Equal(0x67u, f.Cpu.Gpr[X86Cpu.ECX]);
+    }
+
+    [Fact]
+    public void Leaving_protected_mode_ends_the_block_so_the_next_instruction_decodes_as_16_bit()
+    {
+        var f = new ProtectedModeFixture();
+        f.Cpu.Gpr[X86Cpu.EAX] = 0x6000_0000;
+        f.Cpu.Gpr[X86Cpu.EBX] = 0xAAAA_AAAA;
+        // mov cr0, eax; then BB 34 12 78 56: "mov ebx, 0x56781234" in 32-bit code but
+        // "mov bx, 0x1234; js +0x56" in 16-bit code.
+        f.Harness.LoadBytes([0x0F, 0x22, 0xC0, 0xBB, 0x34, 0x12, 0x78, 0x56]);
+        f.Harness.Run(2);
+        Assert.False(f.Cpu.ProtectedMode);
+        Assert.Equal(0xAAAA_1234u, f.Cpu.Gpr[X86Cpu.EBX]);
+    }
 }
