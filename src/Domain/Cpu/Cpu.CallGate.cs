@@ -60,7 +60,7 @@ public sealed partial class Cpu
         }
 
         if (offset > code.Limit) Fault(Vector.GP, 0);
-        code = MarkAccessed(code, codeAddress);
+        code = SetAccessedBit(code, codeAddress);
         PushReturnAddress(gate32);
         LoadCodeSegment(codeSelector, code, codeAddress, Cpl);
         NextEip = offset;
@@ -79,7 +79,7 @@ public sealed partial class Cpu
         uint size = gate32 ? 4u : 2u;
         int parameters = gate.GateParameterCount;
 
-        var ssDescriptor = ReadInnerStack(newCpl, out ushort ssSelector, out uint tssEsp, out uint ssAddress);
+        var ssDescriptor = ReadInnerStackSegment(newCpl, out ushort ssSelector, out uint tssEsp, out uint ssAddress);
         ssSelector = (ushort)((ssSelector & 0xFFFC) | newCpl);
         var newStack = ssDescriptor.ToCache(ssSelector);
         uint newMask = newStack.Big ? 0xFFFF_FFFFu : 0xFFFFu;
@@ -115,8 +115,8 @@ public sealed partial class Cpu
         sp = PushOnNewStack(newStack.Base, sp, newMask, size, oldCs);
         sp = PushOnNewStack(newStack.Base, sp, newMask, size, NextEip);
 
-        ssDescriptor = MarkAccessed(ssDescriptor, ssAddress);
-        code = MarkAccessed(code, codeAddress);
+        ssDescriptor = SetAccessedBit(ssDescriptor, ssAddress);
+        code = SetAccessedBit(code, codeAddress);
         LoadStackSegment(ssSelector, ssDescriptor, ssAddress, newCpl);
         Gpr[ESP] = tssEsp;
         SetStackPointer(sp);

@@ -51,7 +51,7 @@ public sealed partial class Cpu
     /// Sets the accessed bit of a code or data descriptor in memory (the processor does so on
     /// every segment register load, SDM vol. 3, 3.4.5.1) and returns the descriptor as updated.
     /// </summary>
-    public Descriptor MarkAccessed(Descriptor descriptor, uint address)
+    public Descriptor SetAccessedBit(Descriptor descriptor, uint address)
     {
         if ((descriptor.High & DescriptorAccessedBit) != 0) return descriptor;
         uint high = descriptor.High | DescriptorAccessedBit;
@@ -94,7 +94,7 @@ public sealed partial class Cpu
             if (rpl > d.Dpl || Cpl > d.Dpl) FaultSelector(Vector.GP, selector);
         }
         if (!d.Present) FaultSelector(Vector.NP, selector);
-        d = MarkAccessed(d, address);
+        d = SetAccessedBit(d, address);
         Segs[seg] = d.ToCache(selector);
     }
 
@@ -126,7 +126,7 @@ public sealed partial class Cpu
     /// <summary>Loads SS from a checked descriptor, its RPL set to <paramref name="cpl"/>; sets the accessed bit.</summary>
     public void LoadStackSegment(ushort selector, Descriptor d, uint descriptorAddress, int cpl)
     {
-        d = MarkAccessed(d, descriptorAddress);
+        d = SetAccessedBit(d, descriptorAddress);
         Segs[Seg.SS] = d.ToCache((ushort)((selector & 0xFFFC) | cpl));
     }
 
@@ -137,7 +137,7 @@ public sealed partial class Cpu
     /// </summary>
     public void LoadCodeSegment(ushort selector, Descriptor d, uint descriptorAddress, int cpl)
     {
-        d = MarkAccessed(d, descriptorAddress);
+        d = SetAccessedBit(d, descriptorAddress);
         Segs[Seg.CS] = d.ToCache((ushort)((selector & 0xFFFC) | cpl));
         SetCpl(cpl);
         EndBlock();
@@ -193,7 +193,7 @@ public sealed partial class Cpu
     /// a null SS is #TS(0), one outside its table or failing the stack checks #TS(SS), one not
     /// present #SS(SS) (SDM vol. 2, CALL; vol. 3, 6.12.1).
     /// </summary>
-    public Descriptor ReadInnerStack(int dpl, out ushort ss, out uint esp, out uint ssDescriptorAddress)
+    public Descriptor ReadInnerStackSegment(int dpl, out ushort ss, out uint esp, out uint ssDescriptorAddress)
     {
         ReadTssStack(dpl, out ss, out esp);
         if ((ss & 0xFFFC) == 0) Fault(Vector.TS, 0);

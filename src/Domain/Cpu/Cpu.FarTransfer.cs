@@ -108,7 +108,7 @@ public sealed partial class Cpu
         {
             CheckDirectCodeTarget(selector, d);
             if (offset > d.Limit) Fault(Vector.GP, 0);
-            d = MarkAccessed(d, address); // memory only: a fault in the pushes leaves registers intact
+            d = SetAccessedBit(d, address); // memory only: a fault in the pushes leaves registers intact
             PushReturnAddress(op32);
             LoadCodeSegment(selector, d, address, Cpl);
             NextEip = offset;
@@ -223,8 +223,8 @@ public sealed partial class Cpu
         if (offset > cs.Limit) Fault(Vector.GP, 0);
 
         // Accessed bits first: their writes may fault, and nothing may have changed by then.
-        cs = MarkAccessed(cs, csAddress);
-        ss = MarkAccessed(ss, ssAddress);
+        cs = SetAccessedBit(cs, csAddress);
+        ss = SetAccessedBit(ss, ssAddress);
         LoadCodeSegment(selector, cs, csAddress, rpl);
         LoadStackSegment(ssSelector, ss, ssAddress, rpl);
         // The new stack's B bit decides whether ESP or only SP is loaded; the parameters are
