@@ -31,7 +31,9 @@ public readonly struct Descriptor(uint low, uint high)
     // Gates (call, interrupt, trap, task)
     public ushort GateSelector => (ushort)(Low >> 16);
     /// <summary>Gate offset; 16-bit gates use only the low word (the 386 ignores the upper one).</summary>
-    public uint GateOffset => (Low & 0xFFFF) | (High & 0xFFFF_0000);
+    public uint GateOffset => (Type & 8) != 0 ? (Low & 0xFFFF) | (High & 0xFFFF_0000) : Low & 0xFFFF;
+    /// <summary>A 32-bit gate (call, interrupt or trap gate of type 12, 14 or 15), else a 16-bit one.</summary>
+    public bool Gate32 => (Type & 8) != 0;
     public int GateParameterCount => (int)(High & 0x1F);
 
     /// <summary>The hidden segment register contents this descriptor loads.</summary>

@@ -49,9 +49,11 @@ public struct SegmentCache
     {
         if (IsExpandDownData)
         {
-            MinOffset = Limit + 1;
-            MaxOffset = Big ? 0xFFFF_FFFFu : 0xFFFFu;
-            if (Limit == MaxOffset) { MinOffset = 1; MaxOffset = 0; } // empty segment
+            // Valid offsets run from limit + 1 to 64 KiB or 4 GiB − 1 as the B bit says; a limit
+            // at or above that bound leaves no valid offset (SDM vol. 3, 5.3).
+            uint upper = Big ? 0xFFFF_FFFFu : 0xFFFFu;
+            if (Limit >= upper) { MinOffset = 1; MaxOffset = 0; }
+            else { MinOffset = Limit + 1; MaxOffset = upper; }
         }
         else
         {
