@@ -329,6 +329,32 @@ public class InterruptTests
         Assert.Equal(T.Ring0Stack, t.Peek32(T.TssA + 4)); // the TSS itself is not written
     }
 
+    [Fact]
+    public void A_16_bit_gate_to_a_32_bit_segment_from_ring_3_pushes_a_word_frame_that_a_16_bit_IRET_pops()
+    {
+        var t = Machine();
+        t.Gate(0x40, T.Code0, 0x5000, T.InterruptGate16, dpl: 3);
+        t.EnterRing3(0x4000, 0x6_1234);
+        var c = t.Cpu;
+        c.NextEip = 0x4002;
+        c.SoftwareInterrupt(0x40);
+        Assert.Equal(T.Ring0Stack - 10, c.Gpr[X86Cpu.ESP]);
+        ushort[] expected = [0x4002, T.Code3, 0x202, 0x1234, T.Data3];
+        for (int k = 0; k < expected.Length; k++)
+            Assert.Equal(expected[k], t.Peek16(T.Ring0Stack - 10 + (uint)k * 2));
+        Assert.Equal(0x5000u, c.NextEip);
+        Assert.Equal(0, c.Cpl);
+
+        c.Eip = 0x5000;
+        c.NextEip = 0x5002;
+        c.InterruptReturn(op32: false);
+        Assert.Equal(3, c.Cpl);
+        Assert.Equal(0x4002u, c.NextEip);
+        Assert.Equal(T.Data3, c.Segs[Seg.SS].Selector);
+        Assert.Equal(0x1234u, c.Gpr[X86Cpu.ESP]); // SP from the word frame, zero-extended on a 32-bit stack
+        Assert.Equal(0x202u, c.Eflags);
+    }
+
     /// <summary>An interrupt controller with one request pending until it is acknowledged.</summary>
     internal sealed class OneInterrupt(byte vector) : IInterruptSource
     {

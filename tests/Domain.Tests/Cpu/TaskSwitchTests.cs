@@ -230,4 +230,25 @@ public class TaskSwitchTests
         Assert.Equal(0x40000u, c.Segs[Seg.GS].Base);
         Assert.Equal(0x100u, c.NextEip);
     }
+
+    [Fact]
+    public void A_32_bit_TSS_loads_CR3_when_paging_is_on()
+    {
+        var t = Machine(newCs: T.Code0, newSs: T.Data0);
+        var c = t.Cpu;
+        // Two page directories, each mapping the first 4 MiB to itself with one 4 MiB page (P, RW, PS).
+        const uint pd1 = 0x10_0000, pd2 = 0x10_1000;
+        t.Poke32(pd1, 0x83);
+        t.Poke32(pd2, 0x83);
+        c.Cr4 |= CR4.PSE;
+        c.Cr3 = pd1;
+        c.Cr0 |= CR0.PG;
+        c.FlushTlb();
+        t.Poke32(T.TssB + 0x1C, pd2);
+        t.Poke32(T.TssA + 0x1C, 0xDEAD_0000);
+        c.TaskSwitch(T.TssBSel, TaskSwitchSource.Jump);
+        Assert.Equal(pd2, c.Cr3);
+        Assert.Equal(0xDEAD_0000u, t.Peek32(T.TssA + 0x1C)); // CR3 is not saved in the old TSS
+        Assert.Equal(NewEip, c.NextEip);
+    }
 }
