@@ -45,12 +45,20 @@ public sealed partial class Cpu
                 else
                 {
                     vector = second.Vector;
-                    errorCode = second.ErrorCode;
+                    errorCode = WithExternalBit(second);
                     hasErrorCode = second.HasErrorCode;
                 }
             }
         }
     }
+
+    /// <summary>
+    /// The error code of a fault raised while delivering an exception or external interrupt, with
+    /// EXT (bit 0) set: the event was not caused by the program (SDM vol. 3, 6.13). Page faults
+    /// and alignment checks have their own error-code formats.
+    /// </summary>
+    private static uint WithExternalBit(CpuFault fault) =>
+        fault.Vector is Vector.TS or Vector.NP or Vector.SS or Vector.GP ? fault.ErrorCode | 1 : fault.ErrorCode;
 
     private static bool IsContributory(int v) => v is Vector.DE or Vector.TS or Vector.NP or Vector.SS or Vector.GP;
 
@@ -68,7 +76,7 @@ public sealed partial class Cpu
         }
         catch (CpuFault fault)
         {
-            DeliverFault(fault.Vector, fault.ErrorCode, fault.HasErrorCode);
+            DeliverFault(fault.Vector, WithExternalBit(fault), fault.HasErrorCode);
         }
         _exitBlock = false;
     }
@@ -83,7 +91,7 @@ public sealed partial class Cpu
         }
         catch (CpuFault fault)
         {
-            DeliverFault(fault.Vector, fault.ErrorCode, fault.HasErrorCode);
+            DeliverFault(fault.Vector, WithExternalBit(fault), fault.HasErrorCode);
         }
         _exitBlock = false;
     }
@@ -105,10 +113,13 @@ public sealed partial class Cpu
 
     /// <summary>
     /// INT n, INT3 and INTO: a software interrupt, returning to the next instruction. In
-    /// protected mode the gate's DPL must be ≥ CPL; in virtual-8086 mode INT n needs IOPL 3.
+    /// protected mode the gate's DPL must be ≥ CPL; in virtual-8086 mode INT n (but not INT3,
+    /// opcode CC, nor INTO: pass <paramref name="ioplSensitive"/> false for those) needs IOPL 3,
+    /// else #GP(0) (SDM vol. 2, INT n: "IF VM = 1 and IOPL &lt; 3 and INT n").
     /// </summary>
-    public void SoftwareInterrupt(int vector)
+    public void SoftwareInterrupt(int vector, bool ioplSensitive = true)
     {
+        if (ioplSensitive && V86Mode && Iopl < 3) Fault(Vector.GP, 0);
         if (ProtectedMode) DeliverProtectedMode(vector, 0, false, InterruptKind.Software, NextEip);
         else DeliverRealMode(vector, NextEip);
         EndBlock();

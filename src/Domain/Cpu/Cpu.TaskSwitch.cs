@@ -3,13 +3,210 @@ namespace HexEmu.Domain.Cpu;
 /// <summary>Why a task switch happens: decides busy bits, the back link and NT (SDM vol. 3, 7.3, table 7-2).</summary>
 public enum TaskSwitchSource { Jump, Call, Interrupt, Iret }
 
-/// <summary>Hardware task switching (SDM vol. 3, chapter 7).</summary>
+/// <summary>
+/// Hardware task switching (SDM vol. 3, chapter 7): the current state is saved in the current
+/// TSS, the new task's state loaded from its TSS. Up to the moment TR changes every check is
+/// made before anything is written (faults there belong to the old task); afterwards, errors in
+/// the new task's segment registers are raised in the new task's context (table 7-1).
+/// </summary>
 public sealed partial class Cpu
 {
-    /// <summary>Switches to the task whose TSS descriptor <paramref name="tssSelector"/> names. Not yet implemented.</summary>
-    public void TaskSwitch(ushort tssSelector, TaskSwitchSource source)
+    // 32-bit TSS layout (SDM vol. 3, figure 7-2).
+    private const uint Tss32Cr3 = 0x1C, Tss32Eip = 0x20, Tss32Eflags = 0x24, Tss32Gpr = 0x28, Tss32Seg = 0x48,
+        Tss32Ldt = 0x60, Tss32MinLimit = 0x67;
+    // 16-bit TSS layout (SDM vol. 3, figure 7-11): no FS, GS or CR3.
+    private const uint Tss16Ip = 0x0E, Tss16Flags = 0x10, Tss16Gpr = 0x12, Tss16Seg = 0x22, Tss16Ldt = 0x2A,
+        Tss16MinLimit = 0x2B;
+    private const uint DescriptorBusy = 0x200;
+
+    /// <summary>
+    /// Switches to the task whose TSS descriptor <paramref name="tssSelector"/> names, saving the
+    /// address of the next instruction as the old task's EIP. Checked here: the selector is global
+    /// and within the GDT, names a TSS that is available (busy for IRET), present, and large enough.
+    /// Privilege checks (TSS or task-gate DPL against CPL and RPL) are the caller's.
+    /// </summary>
+    public void TaskSwitch(ushort tssSelector, TaskSwitchSource source) => TaskSwitch(tssSelector, source, NextEip);
+
+    /// <summary>The task switch with an explicit return address for the old task (a fault's EIP when an exception switches tasks).</summary>
+    internal void TaskSwitch(ushort tssSelector, TaskSwitchSource source, uint oldEip)
     {
-        _ = (tssSelector, source);
-        throw new NotImplementedException("task switches");
+        bool iret = source == TaskSwitchSource.Iret;
+        // IRET's back link is reported with #TS, the other sources with #GP (SDM vol. 2, IRET, JMP, CALL, INT).
+        int badSelector = iret ? Vector.TS : Vector.GP;
+        uint selectorError = tssSelector & 0xFFFCu;
+        if ((tssSelector & 4) != 0) Fault(badSelector, selectorError);
+        if (!TryReadDescriptor(tssSelector, out var tss, out uint tssAddress)) Fault(badSelector, selectorError);
+        int type = tss.IsCodeOrData ? -1 : tss.Type;
+        bool new32 = type is SystemType.Tss32Available or SystemType.Tss32Busy;
+        bool isTss = new32 || type is SystemType.Tss16Available or SystemType.Tss16Busy;
+        bool busy = (type & 2) != 0;
+        if (!isTss || busy != iret) Fault(badSelector, selectorError);
+        if (!tss.Present) Fault(Vector.NP, selectorError);
+        if (tss.Limit < (new32 ? Tss32MinLimit : Tss16MinLimit)) Fault(Vector.TS, selectorError);
+
+        bool old32 = Tr.Type is SystemType.Tss32Available or SystemType.Tss32Busy;
+        uint oldBase = Tr.Base, newBase = tss.Base;
+        bool nesting = source is TaskSwitchSource.Call or TaskSwitchSource.Interrupt;
+
+        // Both TSSs must be reachable before anything changes (SDM vol. 3, 7.3 step 4).
+        ProbeSystem(oldBase + (old32 ? Tss32Eip : Tss16Ip), old32 ? Tss32Seg + 24 - Tss32Eip : Tss16Ldt - Tss16Ip, write: true);
+        ProbeSystem(newBase, new32 ? Tss32MinLimit + 1 : Tss16MinLimit + 1, write: nesting);
+
+        // Read the new task's state.
+        Span<uint> gpr = stackalloc uint[8];
+        Span<ushort> sel = stackalloc ushort[Seg.Count];
+        uint newEip, newFlags, newCr3 = 0;
+        ushort newLdt;
+        if (new32)
+        {
+            newCr3 = ReadSystem(newBase + Tss32Cr3, 4);
+            newEip = ReadSystem(newBase + Tss32Eip, 4);
+            newFlags = ReadSystem(newBase + Tss32Eflags, 4);
+            for (int r = 0; r < 8; r++) gpr[r] = ReadSystem(newBase + Tss32Gpr + (uint)r * 4, 4);
+            for (int s = 0; s < Seg.Count; s++) sel[s] = (ushort)ReadSystem(newBase + Tss32Seg + (uint)s * 4, 2);
+            newLdt = (ushort)ReadSystem(newBase + Tss32Ldt, 2);
+        }
+        else
+        {
+            newEip = ReadSystem(newBase + Tss16Ip, 2);
+            newFlags = ReadSystem(newBase + Tss16Flags, 2);
+            // The upper halves of the registers read as ones from a 16-bit TSS (what the 386 does
+            // and test386 checks).
+            for (int r = 0; r < 8; r++) gpr[r] = 0xFFFF_0000 | ReadSystem(newBase + Tss16Gpr + (uint)r * 2, 2);
+            for (int s = 0; s < 4; s++) sel[s] = (ushort)ReadSystem(newBase + Tss16Seg + (uint)s * 2, 2);
+            sel[Seg.FS] = sel[Seg.GS] = 0;
+            newLdt = (ushort)ReadSystem(newBase + Tss16Ldt, 2);
+        }
+
+        // Leave the old task: busy bit, then its dynamic state (SDM vol. 3, 7.3 steps 5–8).
+        if ((source is TaskSwitchSource.Jump or TaskSwitchSource.Iret) && (Tr.Selector & 0xFFFC) != 0)
+        {
+            uint oldDescriptor = GdtBase + (Tr.Selector & 0xFFF8u);
+            WriteSystem(oldDescriptor + 4, 4, ReadSystem(oldDescriptor + 4, 4) & ~DescriptorBusy);
+        }
+        uint savedFlags = iret ? Eflags & ~Flags.NT : Eflags;
+        if (old32)
+        {
+            WriteSystem(oldBase + Tss32Eip, 4, oldEip);
+            WriteSystem(oldBase + Tss32Eflags, 4, savedFlags);
+            for (int r = 0; r < 8; r++) WriteSystem(oldBase + Tss32Gpr + (uint)r * 4, 4, Gpr[r]);
+            for (int s = 0; s < Seg.Count; s++) WriteSystem(oldBase + Tss32Seg + (uint)s * 4, 2, Segs[s].Selector);
+        }
+        else
+        {
+            WriteSystem(oldBase + Tss16Ip, 2, oldEip & 0xFFFF);
+            WriteSystem(oldBase + Tss16Flags, 2, savedFlags & 0xFFFF);
+            for (int r = 0; r < 8; r++) WriteSystem(oldBase + Tss16Gpr + (uint)r * 2, 2, Gpr[r] & 0xFFFF);
+            for (int s = 0; s < 4; s++) WriteSystem(oldBase + Tss16Seg + (uint)s * 2, 2, Segs[s].Selector);
+        }
+        if (nesting)
+        {
+            WriteSystem(newBase, 2, Tr.Selector);
+            newFlags |= Flags.NT;
+        }
+        uint newHigh = tss.High;
+        if (!iret)
+        {
+            newHigh |= DescriptorBusy;
+            WriteSystem(tssAddress + 4, 4, newHigh);
+        }
+        Tr = new Descriptor(tss.Low, newHigh).ToCache(tssSelector);
+        Cr0 |= CR0.TS;
+
+        // Enter the new task. From here on, faults belong to it.
+        if (new32 && PagingEnabled)
+        {
+            Cr3 = newCr3;
+            FlushTlb();
+        }
+        Eip = NextEip = newEip;
+        Eflags = (newFlags & Flags.Implemented) | Flags.Reserved1;
+        for (int r = 0; r < 8; r++) Gpr[r] = gpr[r];
+        LoadTaskSegments(sel, newLdt);
+        if (NextEip > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
+        EndBlock();
+    }
+
+    /// <summary>
+    /// Loads LDTR and the segment registers of the task just entered (SDM vol. 3, 7.3 step 11 and
+    /// table 7-1): selectors first, with unusable caches, so that a fault on one register leaves the
+    /// new task's selectors in place; then each descriptor with its checks.
+    /// </summary>
+    private void LoadTaskSegments(ReadOnlySpan<ushort> sel, ushort ldt)
+    {
+        Ldtr = new SegmentCache { Selector = ldt };
+        for (int s = 0; s < Seg.Count; s++) Segs[s] = new SegmentCache { Selector = sel[s] };
+        for (int s = 0; s < Seg.Count; s++) Segs[s].Refresh(protectedMode: true);
+
+        LoadTaskLdt(ldt);
+        if (V86Mode)
+        {
+            for (int s = 0; s < Seg.Count; s++) LoadSegmentReal(s, sel[s]); // CPL 3
+            return;
+        }
+        ushort cs = sel[Seg.CS];
+        int cpl = cs & 3;
+        SetCpl(cpl);
+        LoadTaskCode(cs);
+        LoadTaskStack(sel[Seg.SS], cpl);
+        ReadOnlySpan<int> data = [Seg.ES, Seg.DS, Seg.FS, Seg.GS];
+        foreach (int s in data) LoadTaskData(s, sel[s], cpl);
+    }
+
+    private void LoadTaskLdt(ushort ldt)
+    {
+        if ((ldt & 0xFFFC) == 0) return; // a null LDTR is allowed; using it faults later
+        uint error = ldt & 0xFFFCu;
+        if ((ldt & 4) != 0) Fault(Vector.TS, error);
+        if (!TryReadDescriptor(ldt, out var d, out _)) Fault(Vector.TS, error);
+        if (d.IsCodeOrData || d.Type != SystemType.Ldt || !d.Present) Fault(Vector.TS, error);
+        Ldtr = d.ToCache(ldt);
+    }
+
+    private void LoadTaskCode(ushort cs)
+    {
+        uint error = cs & 0xFFFCu;
+        if ((cs & 0xFFFC) == 0) Fault(Vector.TS, 0);
+        if (!TryReadDescriptor(cs, out var d, out uint address)) Fault(Vector.TS, error);
+        int rpl = cs & 3;
+        if (!d.IsCode || (d.IsConforming ? d.Dpl > rpl : d.Dpl != rpl)) Fault(Vector.TS, error);
+        if (!d.Present) Fault(Vector.NP, error);
+        MarkAccessed(d, address);
+        Segs[Seg.CS] = WithAccessed(d).ToCache(cs);
+    }
+
+    private void LoadTaskStack(ushort ss, int cpl)
+    {
+        uint error = ss & 0xFFFCu;
+        if ((ss & 0xFFFC) == 0) Fault(Vector.TS, 0);
+        if (!TryReadDescriptor(ss, out var d, out uint address)) Fault(Vector.TS, error);
+        if ((ss & 3) != cpl || !d.IsWritableData || d.Dpl != cpl) Fault(Vector.TS, error);
+        if (!d.Present) Fault(Vector.SS, error);
+        MarkAccessed(d, address);
+        Segs[Seg.SS] = WithAccessed(d).ToCache(ss);
+    }
+
+    private void LoadTaskData(int seg, ushort selector, int cpl)
+    {
+        if ((selector & 0xFFFC) == 0) return; // stays null
+        uint error = selector & 0xFFFCu;
+        if (!TryReadDescriptor(selector, out var d, out uint address)) Fault(Vector.TS, error);
+        if (!d.IsCodeOrData || !d.IsReadable) Fault(Vector.TS, error);
+        int rpl = selector & 3;
+        if (!d.IsConforming && (d.Dpl < cpl || d.Dpl < rpl)) Fault(Vector.TS, error);
+        if (!d.Present) Fault(Vector.NP, error);
+        MarkAccessed(d, address);
+        Segs[seg] = WithAccessed(d).ToCache(selector);
+    }
+
+    /// <summary>Raises the page fault an access to <paramref name="length"/> bytes of a system structure would raise.</summary>
+    private void ProbeSystem(uint linear, uint length, bool write)
+    {
+        uint last = linear + length - 1;
+        for (uint page = linear & ~0xFFFu; ; page += 0x1000)
+        {
+            Translate(page < linear ? linear : page, write, user: false);
+            if ((page ^ last) >> 12 == 0 || page + 0x1000 == 0) break;
+        }
     }
 }
