@@ -13,6 +13,12 @@ public enum RunExit
     StopRequested,
     /// <summary>A triple fault: the machine must reset or stop.</summary>
     Shutdown,
+    /// <summary>
+    /// Many exceptions were delivered without one instruction retiring (a guest whose handlers
+    /// fault again, forever). Nothing is wrong with the state: the caller gets its turn to look at
+    /// host requests and simply runs again.
+    /// </summary>
+    Yielded,
 }
 
 /// <summary>
@@ -24,6 +30,8 @@ public enum RunExit
 /// </summary>
 public sealed unsafe partial class Cpu
 {
+    private const long MaxFaultsWithoutProgress = 100_000;
+
     private readonly BlockCache _blocks;
     private long _stopAt;
     private bool _stopRequested;
@@ -46,6 +54,7 @@ public sealed unsafe partial class Cpu
     /// <summary>Runs until <paramref name="maxInstructions"/> more have retired, or an earlier stop.</summary>
     public RunExit Run(long maxInstructions)
     {
+        long faultsWithoutProgress = 0, icountAtLastFault = -1;
         _stopAt = Icount + maxInstructions;
         _stopRequested = false;
         _exitBlock = false; // a write to cached code between runs may have left it set
@@ -85,6 +94,10 @@ public sealed unsafe partial class Cpu
             {
                 _exitBlock = false;
                 DeliverFault(fault.Vector, fault.ErrorCode, fault.HasErrorCode);
+                // Faults do not retire instructions, so a fault loop would never reach the budget.
+                faultsWithoutProgress = Icount == icountAtLastFault ? faultsWithoutProgress + 1 : 0;
+                icountAtLastFault = Icount;
+                if (faultsWithoutProgress >= MaxFaultsWithoutProgress) return RunExit.Yielded;
             }
         }
     }

@@ -68,4 +68,19 @@ public class CoreExecutionTests
         Assert.Equal(0x1000, BitConverter.ToUInt16(h.Memory.Ram[0xFFEC..]));
         Assert.Equal(0x0000, BitConverter.ToUInt16(h.Memory.Ram[0xFFEA..]));
     }
+
+    [Fact]
+    public void A_fault_loop_that_retires_nothing_still_returns_to_the_caller()
+    {
+        // #UD's handler is the UD2 itself: every delivery faults again and nothing retires, so the
+        // budget alone would never end the run.
+        var h = CpuHarness.RealMode();
+        h.Poke32(6 * 4, (CpuHarness.CodeAddress >> 4) << 16);
+        h.LoadBytes([0x0F, 0x0B]);
+        h.Cpu.LoadSegmentReal(Seg.SS, 0x8000); // the frames wrap around a stack away from the vector table
+        var exit = h.Run(1000);
+        Assert.True(exit == RunExit.Yielded, $"{exit} icount={h.Cpu.Icount} cs={h.Cpu.Segs[Seg.CS].Selector:x} eip={h.Cpu.Eip:x}");
+        Assert.Equal(0, h.Cpu.Icount);
+        Assert.Equal(0u, h.Cpu.Eip);
+    }
 }
