@@ -67,11 +67,11 @@ public static class Program
         });
 
         using var stop = new ManualResetEventSlim();
-        int? signalled = null;
+        PosixSignal? signalled = null;
         void OnSignal(PosixSignalContext ctx)
         {
             ctx.Cancel = true;
-            signalled = (int)ctx.Signal;
+            signalled = ctx.Signal;
             stop.Set();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -94,7 +94,7 @@ public static class Program
             }
         }
         debugCon?.Flush();
-        Console.Error.WriteLine($"hexemu: terminating on signal {signalled switch { -2 => "SIGINT", -3 => "SIGTERM", _ => signalled?.ToString() }}");
+        Console.Error.WriteLine($"hexemu: terminating on signal {signalled}");
         return 0;
     }
 

@@ -26,7 +26,7 @@ public class RomCliTests
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-display", "none");
         var lines = r.Stdout.TrimEnd('\n').Split('\n');
         Assert.DoesNotContain(lines, l => l.StartsWith("not ok", StringComparison.Ordinal));
-        Assert.Equal(17, lines.Count(l => l.StartsWith("ok - ", StringComparison.Ordinal)));
+        Assert.Equal(18, lines.Count(l => l.StartsWith("ok - ", StringComparison.Ordinal)));
         Assert.Equal("all checks passed", lines[^1]);
         Assert.Equal(1, r.ExitCode);
     }

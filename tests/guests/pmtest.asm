@@ -3,7 +3,7 @@
 ; From reset it copies a GDT to RAM, enters 32-bit protected mode, and checks segment faults,
 ; paging (not-present and protection faults, CR2, error codes, accessed/dirty bits, CR0.WP),
 ; a ring 3 task entered through IRET with a TSS stack switch, privileged instructions faulting
-; in ring 3, and a system call through a DPL 3 trap gate. Each check prints "ok - NAME" or
+; in ring 3, the TSS I/O permission bitmap, and a system call through a DPL 3 trap gate. Each check prints "ok - NAME" or
 ; "not ok - NAME" on the debug console (port 0xE9); the ROM then exits through isa-debug-exit
 ; (port 0xF4): status 1 when every check passed, 3 otherwise.
 ;
@@ -14,6 +14,8 @@
 GDT_RAM     equ 0x0500
 IDT_RAM     equ 0x0800
 TSS_RAM     equ 0x3000
+IO_BITMAP   equ TSS_RAM + 0x68
+IO_BITMAP_BYTES equ 32                  ; ports 0x000–0x0FF
 PAGE_DIR    equ 0x10000
 PAGE_TABLE  equ 0x11000
 KSTACK_TOP  equ 0x90000
@@ -49,7 +51,7 @@ gdt:
     dq 0x00CF92000000FFFF               ; 0x10 ring 0 data, flat
     dq 0x00CFFA000000FFFF               ; 0x18 ring 3 code, flat
     dq 0x00CFF2000000FFFF               ; 0x20 ring 3 data, flat
-    dw 0x0067, TSS_RAM & 0xFFFF         ; 0x28 32-bit TSS
+    dw 0x0068 + IO_BITMAP_BYTES, TSS_RAM & 0xFFFF ; 0x28 32-bit TSS with its I/O bitmap
     db (TSS_RAM >> 16) & 0xFF, 0x89, 0x00, 0x00
     dq 0x0040921000000FFF               ; 0x30 ring 0 data, base 0x100000, limit 0xFFF
 gdt_end:
@@ -192,7 +194,14 @@ pm_start:
     ; --- ring 3 -------------------------------------------------------------------------
     mov dword [TSS_RAM + 4], KSTACK_TOP ; ESP0
     mov dword [TSS_RAM + 8], SEL_DATA0  ; SS0
-    mov word [TSS_RAM + 0x66], 0x68     ; no I/O bitmap
+    ; The I/O permission bitmap lets ring 3 use only the debug console and isa-debug-exit.
+    mov word [TSS_RAM + 0x66], IO_BITMAP - TSS_RAM
+    mov edi, IO_BITMAP
+    mov al, 0xFF
+    mov ecx, IO_BITMAP_BYTES + 1        ; and the terminating byte of ones
+    rep stosb
+    and byte [IO_BITMAP + 0xE9 / 8], ~(1 << (0xE9 % 8))
+    and byte [IO_BITMAP + 0xF4 / 8], ~(1 << (0xF4 % 8))
     mov ax, SEL_TSS
     ltr ax
     push dword SEL_DATA3                ; SS
@@ -230,6 +239,14 @@ ring3_start:
     hlt
 .after_hlt:
     mov esi, msg_hlt
+    call check_fault
+    ; OUT to a port whose bitmap bit is set: #GP(0).
+    mov dword [expect_vector], 13
+    mov dword [expect_error], 0
+    mov dword [resume_at], .after_out
+    out 0x80, al
+.after_out:
+    mov esi, msg_io_denied
     call check_fault
     ; Back to ring 0 through the system call gate; the handler finishes the run.
     int 0x30
@@ -423,6 +440,7 @@ msg_ring3:          db "ring 3 entered through IRET", 0
 msg_user_pf:        db "user write to a supervisor page raises #PF(7)", 0
 msg_cli:            db "CLI in ring 3 with IOPL 0 raises #GP(0)", 0
 msg_hlt:            db "HLT in ring 3 raises #GP(0)", 0
+msg_io_denied:      db "OUT to a port the I/O bitmap denies raises #GP(0)", 0
 msg_syscall:        db "INT 0x30 through a DPL 3 gate arrives from ring 3", 0
 msg_syscall_stack:  db "the gate switched to the TSS stack and saved the ring 3 SS", 0
 msg_syscall_returned: db "the system call returned to ring 3", 0
