@@ -112,6 +112,9 @@ internal static unsafe partial class Interpreter
             throw;
         }
         c.Icount += done - 1;
+        // Iterations beyond the first used budget the block loop does not know about: end the
+        // block so the run loop checks the budget (and interrupts) before the next instruction.
+        if (done > 1) c.EndBlock();
         if (count != 0 && !ended) c.NextEip = c.Eip; // resume here after the run loop's checks
     }
 
