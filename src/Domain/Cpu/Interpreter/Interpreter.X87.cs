@@ -36,9 +36,12 @@ internal static unsafe partial class Interpreter
     {
         if (code == Code.INVALID) return false;
         var op = code.ToOpCode();
+        // Register forms carry their ModRM byte in the opcode (e.g. FNINIT = DBE3h, length 2).
+        uint primary = op.OpCodeLength == 2 ? op.OpCode >> 8 : op.OpCode;
         return op.Encoding == EncodingKind.Legacy
             && op.Table == OpCodeTableKind.Normal
-            && op.OpCode is >= 0xD8 and <= 0xDF
+            && op.OpCodeLength is 1 or 2
+            && primary is >= 0xD8 and <= 0xDF
             && (op.Mode16 || op.Mode32);
     }
 
