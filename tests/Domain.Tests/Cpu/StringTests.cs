@@ -292,4 +292,26 @@ public class StringTests
         Assert.Equal(Dst + 4, h.Reg(X86Cpu.EDI));
         Assert.Equal(5, h.Cpu.Icount);
     }
+
+    [Fact]
+    public void Rep_movsb_over_the_following_instructions_is_seen_by_the_next_fetch()
+    {
+        // Self-modifying code: the copy replaces the two NOPs after it with MOV AL, 42h. The
+        // page holds cached code, so the copy takes the element path and invalidates the block.
+        var h = CpuHarness.Flat32().Load(a =>
+        {
+            a.rep.movsb(); // 2 bytes
+            a.nop();
+            a.nop();
+            a.hlt();
+        });
+        h.Memory.Ram[(int)Src] = 0xB0;
+        h.Memory.Ram[(int)Src + 1] = 0x42;
+        h.Cpu.Gpr[X86Cpu.ESI] = Src;
+        h.Cpu.Gpr[X86Cpu.EDI] = CpuHarness.CodeAddress + 2;
+        h.Cpu.Gpr[X86Cpu.ECX] = 2;
+        Assert.Equal(RunExit.Halted, h.Run(100));
+        Assert.Equal(0x42u, h.Reg(X86Cpu.EAX) & 0xFF);
+        Assert.Equal(2 + 1 + 1, h.Cpu.Icount); // two iterations, MOV AL, HLT
+    }
 }
