@@ -117,7 +117,7 @@ public sealed partial class Cpu
     /// opcode CC, nor INTO: pass <paramref name="ioplSensitive"/> false for those) needs IOPL 3,
     /// else #GP(0) (SDM vol. 2, INT n: "IF VM = 1 and IOPL &lt; 3 and INT n").
     /// </summary>
-    public void SoftwareInterrupt(int vector, bool ioplSensitive = true)
+    public void SoftwareInterrupt(int vector, bool ioplSensitive)
     {
         if (ioplSensitive && V86Mode && Iopl < 3) Fault(Vector.GP, 0);
         if (ProtectedMode) DeliverProtectedMode(vector, 0, false, InterruptKind.Software, NextEip);

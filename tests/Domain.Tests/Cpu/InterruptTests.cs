@@ -82,7 +82,7 @@ public class InterruptTests
         t.Gate(0x40, T.Code0, Handler, T.InterruptGate32, dpl: 0);
         t.EnterRing3(Code);
         t.Cpu.NextEip = Code + 2;
-        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x40));
+        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x40, ioplSensitive: true));
         Assert.Equal(Vector.GP, f.Vector);
         Assert.Equal(0x40u * 8 + 2, f.ErrorCode);
         Assert.Equal(3, t.Cpu.Cpl);
@@ -96,7 +96,7 @@ public class InterruptTests
         t.Gate(0x40, T.Code0, Handler, T.InterruptGate32, dpl: 3);
         t.EnterRing3(Code);
         t.Cpu.NextEip = Code + 2;
-        t.Cpu.SoftwareInterrupt(0x40);
+        t.Cpu.SoftwareInterrupt(0x40, ioplSensitive: true);
         Assert.Equal(Handler, t.Cpu.NextEip);
         Assert.Equal(0, t.Cpu.Cpl);
         Assert.Equal(T.Ring0Stack - 20, t.Cpu.Gpr[X86Cpu.ESP]);
@@ -122,7 +122,7 @@ public class InterruptTests
         var t = Machine();
         t.Cpu.IdtLimit = 0xFF;
         t.Cpu.NextEip = Code + 2;
-        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x90));
+        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x90, ioplSensitive: true));
         Assert.Equal(Vector.GP, f.Vector);
         Assert.Equal(0x90u * 8 + 2, f.ErrorCode);
     }
@@ -149,7 +149,7 @@ public class InterruptTests
         t.Poke32(T.Idt + 0x41 * 8, 0x0000_FFFF);
         t.Poke32(T.Idt + 0x41 * 8 + 4, 0x00CF_F300);
         t.Cpu.NextEip = Code + 2;
-        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x41));
+        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x41, ioplSensitive: true));
         Assert.Equal(Vector.GP, f.Vector);
         Assert.Equal(0x41u * 8 + 2, f.ErrorCode);
     }
@@ -199,7 +199,7 @@ public class InterruptTests
         t.Gate(0x41, T.Conforming0, Handler, T.InterruptGate32, dpl: 3);
         t.EnterRing3(Code);
         t.Cpu.NextEip = Code + 2;
-        t.Cpu.SoftwareInterrupt(0x41);
+        t.Cpu.SoftwareInterrupt(0x41, ioplSensitive: true);
         Assert.Equal(3, t.Cpu.Cpl);
         Assert.Equal(T.Conforming0 | 3, t.Cpu.Segs[Seg.CS].Selector);
         Assert.Equal(T.Data3, t.Cpu.Segs[Seg.SS].Selector);
@@ -215,7 +215,7 @@ public class InterruptTests
         t.Poke32(T.TssA + 8, T.Data3); // SS0 with RPL 3 and DPL 3
         t.EnterRing3(Code);
         t.Cpu.NextEip = Code + 2;
-        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x40));
+        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x40, ioplSensitive: true));
         Assert.Equal(Vector.TS, f.Vector);
         Assert.Equal(0x20u, f.ErrorCode);
         Assert.Equal(3, t.Cpu.Cpl);
@@ -230,7 +230,7 @@ public class InterruptTests
         t.Segment(0x60, 0, 0xFFFFF, 0x1B, big: true, pages: true); // DPL 0 code, P = 0
         t.Gate(0x40, 0x60, Handler, T.InterruptGate32, dpl: 3);
         t.Cpu.NextEip = Code + 2;
-        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x40));
+        var f = Faults(() => t.Cpu.SoftwareInterrupt(0x40, ioplSensitive: true));
         Assert.Equal(Vector.NP, f.Vector);
         Assert.Equal(0x60u, f.ErrorCode);
     }
@@ -242,7 +242,7 @@ public class InterruptTests
         t.Gate(0x40, T.Code1, Handler, T.TrapGate32, dpl: 3);
         t.EnterRing3(Code);
         t.Cpu.NextEip = Code + 2;
-        t.Cpu.SoftwareInterrupt(0x40);
+        t.Cpu.SoftwareInterrupt(0x40, ioplSensitive: true);
         Assert.Equal(1, t.Cpu.Cpl);
         Assert.Equal(T.Code1, t.Cpu.Segs[Seg.CS].Selector);
         Assert.Equal(T.Data1, t.Cpu.Segs[Seg.SS].Selector);
@@ -318,7 +318,7 @@ public class InterruptTests
         t.Gate(0x40, T.Code0, Handler, T.InterruptGate32, dpl: 3);
         t.EnterRing3(Code);
         t.Cpu.NextEip = Code + 2;
-        t.Cpu.SoftwareInterrupt(0x40);
+        t.Cpu.SoftwareInterrupt(0x40, ioplSensitive: true);
         t.Cpu.Eip = t.Cpu.NextEip;
         t.Cpu.NextEip = Handler + 1;
         t.Cpu.InterruptReturn(op32: true);
@@ -337,7 +337,7 @@ public class InterruptTests
         t.EnterRing3(0x4000, 0x6_1234);
         var c = t.Cpu;
         c.NextEip = 0x4002;
-        c.SoftwareInterrupt(0x40);
+        c.SoftwareInterrupt(0x40, ioplSensitive: true);
         Assert.Equal(T.Ring0Stack - 10, c.Gpr[X86Cpu.ESP]);
         ushort[] expected = [0x4002, T.Code3, 0x202, 0x1234, T.Data3];
         for (int k = 0; k < expected.Length; k++)

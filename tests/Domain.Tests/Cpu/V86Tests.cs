@@ -99,7 +99,7 @@ public class V86Tests
         EnterV86(t, iopl: 0);
         var c = t.Cpu;
         c.NextEip = 0x102;
-        var f = Assert.Throws<CpuFault>(() => c.SoftwareInterrupt(0x21));
+        var f = Assert.Throws<CpuFault>(() => c.SoftwareInterrupt(0x21, ioplSensitive: true));
         Assert.Equal(Vector.GP, f.Vector);
         Assert.Equal(0u, f.ErrorCode);
         Assert.True(c.V86Mode);
@@ -119,10 +119,10 @@ public class V86Tests
         EnterV86(t, iopl: 3);
         var c = t.Cpu;
         c.NextEip = 0x102;
-        var f = Assert.Throws<CpuFault>(() => c.SoftwareInterrupt(0x22));
+        var f = Assert.Throws<CpuFault>(() => c.SoftwareInterrupt(0x22, ioplSensitive: true));
         Assert.Equal(Vector.GP, f.Vector);
         Assert.Equal(T.Code3 & 0xFFFCu, f.ErrorCode);
-        f = Assert.Throws<CpuFault>(() => c.SoftwareInterrupt(0x21));
+        f = Assert.Throws<CpuFault>(() => c.SoftwareInterrupt(0x21, ioplSensitive: true));
         Assert.Equal(Vector.GP, f.Vector);
         Assert.Equal((uint)T.Conforming0, f.ErrorCode);
         Assert.True(c.V86Mode);
@@ -137,7 +137,7 @@ public class V86Tests
         EnterV86(t, iopl: 3);
         var c = t.Cpu;
         c.NextEip = 0x102;
-        c.SoftwareInterrupt(0x2E);
+        c.SoftwareInterrupt(0x2E, ioplSensitive: true);
         Assert.Equal(T.Ring0Stack - 18, c.Gpr[X86Cpu.ESP]);
         ushort[] expected = [0x102, 0x2000, 0x3202, 0xFFF0, 0x3000, 0x4000, 0x5000, 0x6000, 0x7000];
         for (int k = 0; k < expected.Length; k++)

@@ -259,14 +259,16 @@ internal static unsafe partial class Interpreter
     private static void RetFar(Cpu c, ref Insn i) =>
         c.FarReturn(i.Op32, i.Op0Kind == OperandKind.Immediate ? (ushort)i.Imm : (ushort)0);
 
-    private static void IntN(Cpu c, ref Insn i) => c.SoftwareInterrupt((byte)i.Imm);
+    /// <summary>INT n: in virtual-8086 mode it needs IOPL 3 (SDM vol. 2, INT n).</summary>
+    private static void IntN(Cpu c, ref Insn i) => c.SoftwareInterrupt((byte)i.Imm, ioplSensitive: true);
 
-    private static void Int3(Cpu c, ref Insn i) => c.SoftwareInterrupt(Vector.BP);
+    /// <summary>INT3 (CC) is not IOPL-sensitive in virtual-8086 mode, unlike CD 03.</summary>
+    private static void Int3(Cpu c, ref Insn i) => c.SoftwareInterrupt(Vector.BP, ioplSensitive: false);
 
     /// <summary>INTO: #OF as a trap when OF is set, else nothing.</summary>
     private static void Into(Cpu c, ref Insn i)
     {
-        if ((c.Eflags & Flags.OF) != 0) c.SoftwareInterrupt(Vector.OF);
+        if ((c.Eflags & Flags.OF) != 0) c.SoftwareInterrupt(Vector.OF, ioplSensitive: false);
     }
 
     /// <summary>
