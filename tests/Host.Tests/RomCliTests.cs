@@ -46,6 +46,38 @@ public class RomCliTests
     }
 
     [Fact]
+    public void A_triple_fault_resets_the_machine_and_RAM_survives_the_reset()
+    {
+        var r = HexEmuProcess.Run(Timeout, "-bios", HexEmuProcess.GuestPath("triple.rom"), "-debugcon", "stdio",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+        Assert.Equal("123\n", r.Stdout); // three boots, counted in RAM
+        Assert.Equal(1, r.ExitCode);
+    }
+
+    [Fact]
+    public void Under_no_reboot_a_triple_fault_stops_the_machine()
+    {
+        var r = HexEmuProcess.Run(Timeout, "-bios", HexEmuProcess.GuestPath("triple.rom"), "-debugcon", "stdio",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot");
+        Assert.Equal("1", r.Stdout);
+        Assert.Equal(0, r.ExitCode); // as QEMU: a shutdown under -no-reboot is a normal exit
+    }
+
+    [Theory]
+    [InlineData("spin.rom", "spinning\n", "TERM", "SIGTERM")]
+    [InlineData("spin.rom", "spinning\n", "INT", "SIGINT")]
+    [InlineData("hello.rom", "Hello from HexEmu!\n", "TERM", "SIGTERM")] // without isa-debug-exit it halts
+    public void A_running_or_halted_guest_stops_on_a_signal(string rom, string output, string signal, string name)
+    {
+        using var hexemu = new RunningHexEmu("-bios", HexEmuProcess.GuestPath(rom), "-debugcon", "stdio", "-display", "none");
+        hexemu.WaitForOutput(output, Timeout);
+        hexemu.Signal(signal);
+        var (exitCode, stderr) = hexemu.WaitForExit(Timeout);
+        Assert.Equal(0, exitCode);
+        Assert.Equal($"hexemu: terminating on signal {name}\n", stderr);
+    }
+
+    [Fact]
     public void Missing_bios_file_is_a_one_line_error()
     {
         var r = HexEmuProcess.Run(Timeout, "-bios", "/nonexistent/rom.bin");
