@@ -199,8 +199,9 @@ public sealed class OracleCaseGenerator
     }
 
     /// <summary>
-    /// SHLD/SHRD by CL and an immediate. A masked count above the operand size leaves the result
-    /// undefined, so 16-bit cases keep it at most 16. For a non-zero count AF is undefined, and OF
+    /// SHLD/SHRD by CL and an immediate, with counts 0, 1, 16, the operand size minus 1 and random
+    /// ones. A masked count above the operand size leaves the result undefined, so 16-bit cases keep
+    /// it at most 16. For a non-zero count AF is undefined, and OF
     /// unless the count is 1 (SDM Vol. 2, SHLD and SHRD).
     /// </summary>
     private void DoubleShifts()
@@ -209,11 +210,17 @@ public sealed class OracleCaseGenerator
             foreach (int size in new[] { 16, 32 })
                 for (int n = 0; n < 30; n++)
                 {
-                    uint masked = size == 16 ? (uint)(_rng.Next() % 17) : (uint)_rng.Next() & 31;
-                    if (n % 5 == 0) masked = 1;
+                    uint masked = (n % 6) switch
+                    {
+                        0 => 1,
+                        1 => 0,
+                        2 => (uint)size - 1,
+                        3 => 16,
+                        _ => size == 16 ? (uint)(_rng.Next() % 17) : (uint)_rng.Next() & 31,
+                    };
                     uint count = masked + 32 * (uint)(_rng.Next() % 8);
-                    bool byCl = n % 2 == 1;
-                    string dest = n % 6 == 5 ? Mem(size) : RegExceptCounter(size);
+                    bool byCl = n / 6 % 2 == 1;
+                    string dest = n % 5 == 4 ? Mem(size) : RegExceptCounter(size);
                     string text = $"{op} {dest}, {RegExceptCounter(size)}, {(byCl ? "cl" : count.ToString())}";
                     uint defined = Arith;
                     if (masked != 0)
