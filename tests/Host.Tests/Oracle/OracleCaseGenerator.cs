@@ -39,6 +39,7 @@ public sealed class OracleCaseGenerator
         g.BitTests();
         g.BitScans();
         g.ExchangesAndCompares();
+        g.FlagTransfers();
         g.Moves();
         g.Conditionals();
         g.AddressArithmetic();
@@ -297,6 +298,24 @@ public sealed class OracleCaseGenerator
             for (int n = 0; n < 12; n++)
                 Add($"xchg {(n % 4 == 3 ? Mem(size) : Reg(size))}, {Reg(size)}", Arith);
         }
+        // CMPXCHG8B on the qword at SCRATCH: only ZF changes (SDM Vol. 2, CMPXCHG8B/CMPXCHG16B).
+        for (int n = 0; n < 16; n++)
+        {
+            bool equal = n % 2 == 0;
+            Add("cmpxchg8b [SCRATCH]", Arith, s =>
+            {
+                if (!equal) return;
+                s.Regs[0] = s.Mem;
+                s.Regs[2] = s.Above;
+            });
+        }
+    }
+
+    /// <summary>Carry flag control and LAHF/SAHF: every flag they touch is defined (SDM Vol. 2, each).</summary>
+    private void FlagTransfers()
+    {
+        foreach (var op in new[] { "clc", "stc", "cmc", "lahf", "sahf" })
+            for (int n = 0; n < 8; n++) Add(op, Arith);
     }
 
     private void Moves()

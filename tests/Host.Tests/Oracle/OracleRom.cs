@@ -68,7 +68,7 @@ public static class OracleRom
                 popfd
                 ret
 
-                times ROM_BYTES - 0x100 - ($ - $$) db 0xFF
+                times ROM_BYTES - 0x100 - ($ - $$) db 0xFF  ; a negative count: too many cases for the ROM
 
             ; The last 256 bytes, inside the 64 KiB that real mode reaches from reset (CS base 0xFFFF0000).
             align 8
