@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 need=()
 command -v nasm >/dev/null 2>&1 || need+=(nasm)
 command -v make >/dev/null 2>&1 || need+=(make)
+command -v qemu-system-i386 >/dev/null 2>&1 || need+=(qemu-system-x86) # the instruction oracle (QemuOracleTests)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
       || { echo "could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
   else
     echo "missing tools: ${need[*]} (apt-get install ${need[*]})"; echo "0 passed, 1 failed"; exit 1
