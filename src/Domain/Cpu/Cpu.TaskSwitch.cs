@@ -17,7 +17,8 @@ public sealed partial class Cpu
     // 16-bit TSS layout (SDM vol. 3, figure 7-11): no FS, GS or CR3.
     private const uint Tss16Ip = 0x0E, Tss16Flags = 0x10, Tss16Gpr = 0x12, Tss16Seg = 0x22, Tss16Ldt = 0x2A,
         Tss16MinLimit = 0x2B;
-    private const uint DescriptorBusy = 0x200;
+    /// <summary>The busy bit of a TSS descriptor (type bit 1, SDM vol. 3, 7.2.2).</summary>
+    internal const uint DescriptorBusy = 0x200;
 
     /// <summary>
     /// Switches to the task whose TSS descriptor <paramref name="tssSelector"/> names, saving the
@@ -33,18 +34,11 @@ public sealed partial class Cpu
         bool iret = source == TaskSwitchSource.Iret;
         // IRET's back link is reported with #TS, the other sources with #GP (SDM vol. 2, IRET, JMP, CALL, INT).
         int badSelector = iret ? Vector.TS : Vector.GP;
-        uint selectorError = tssSelector & 0xFFFCu;
-        if ((tssSelector & 4) != 0) Fault(badSelector, selectorError);
-        if (!TryReadDescriptor(tssSelector, out var tss, out uint tssAddress)) Fault(badSelector, selectorError);
-        int type = tss.IsCodeOrData ? -1 : tss.Type;
-        bool new32 = type is SystemType.Tss32Available or SystemType.Tss32Busy;
-        bool isTss = new32 || type is SystemType.Tss16Available or SystemType.Tss16Busy;
-        bool busy = (type & 2) != 0;
-        if (!isTss || busy != iret) Fault(badSelector, selectorError);
-        if (!tss.Present) Fault(Vector.NP, selectorError);
-        if (tss.Limit < (new32 ? Tss32MinLimit : Tss16MinLimit)) Fault(Vector.TS, selectorError);
+        var tss = ReadTssDescriptor(tssSelector, badSelector, busy: iret, out uint tssAddress);
+        bool new32 = tss.Type is SystemType.Tss32Available or SystemType.Tss32Busy;
+        if (tss.Limit < (new32 ? Tss32MinLimit : Tss16MinLimit)) FaultSelector(Vector.TS, tssSelector);
 
-        bool old32 = Tr.Type is SystemType.Tss32Available or SystemType.Tss32Busy;
+        bool old32 = Tss32;
         uint oldBase = Tr.Base, newBase = tss.Base;
         bool nesting = source is TaskSwitchSource.Call or TaskSwitchSource.Interrupt;
 
@@ -135,8 +129,7 @@ public sealed partial class Cpu
     private void LoadTaskSegments(ReadOnlySpan<ushort> sel, ushort ldt)
     {
         Ldtr = new SegmentCache { Selector = ldt };
-        for (int s = 0; s < Seg.Count; s++) Segs[s] = new SegmentCache { Selector = sel[s] };
-        for (int s = 0; s < Seg.Count; s++) Segs[s].Refresh(protectedMode: true);
+        for (int s = 0; s < Seg.Count; s++) LoadNullSegment(s, sel[s]);
 
         LoadTaskLdt(ldt);
         if (V86Mode)
@@ -146,57 +139,23 @@ public sealed partial class Cpu
         }
         ushort cs = sel[Seg.CS];
         int cpl = cs & 3;
-        SetCpl(cpl);
-        LoadTaskCode(cs);
-        LoadTaskStack(sel[Seg.SS], cpl);
+        SetCpl(cpl); // the new task's privilege level: the data segment checks below are made at it
+        var code = ReadCodeSegmentForRpl(cs, Vector.TS, lowestRpl: 0, out uint codeAddress);
+        LoadCodeSegment(cs, code, codeAddress, cpl);
+        ushort ss = sel[Seg.SS];
+        var stack = ReadStackSegment(ss, cpl, Vector.TS, out uint stackAddress);
+        LoadStackSegment(ss, stack, stackAddress, cpl);
         ReadOnlySpan<int> data = [Seg.ES, Seg.DS, Seg.FS, Seg.GS];
-        foreach (int s in data) LoadTaskData(s, sel[s], cpl);
+        foreach (int s in data) LoadDataSegment(s, sel[s], Vector.TS);
     }
 
+    /// <summary>The new task's LDT: a null selector is allowed (using it faults later); anything else must name a present LDT, else #TS(selector).</summary>
     private void LoadTaskLdt(ushort ldt)
     {
-        if ((ldt & 0xFFFC) == 0) return; // a null LDTR is allowed; using it faults later
-        uint error = ldt & 0xFFFCu;
-        if ((ldt & 4) != 0) Fault(Vector.TS, error);
-        if (!TryReadDescriptor(ldt, out var d, out _)) Fault(Vector.TS, error);
-        if (d.IsCodeOrData || d.Type != SystemType.Ldt || !d.Present) Fault(Vector.TS, error);
+        if ((ldt & 0xFFFC) == 0) return;
+        var d = ReadLdtDescriptor(ldt, Vector.TS);
+        if (!d.Present) FaultSelector(Vector.TS, ldt);
         Ldtr = d.ToCache(ldt);
-    }
-
-    private void LoadTaskCode(ushort cs)
-    {
-        uint error = cs & 0xFFFCu;
-        if ((cs & 0xFFFC) == 0) Fault(Vector.TS, 0);
-        if (!TryReadDescriptor(cs, out var d, out uint address)) Fault(Vector.TS, error);
-        int rpl = cs & 3;
-        if (!d.IsCode || (d.IsConforming ? d.Dpl > rpl : d.Dpl != rpl)) Fault(Vector.TS, error);
-        if (!d.Present) Fault(Vector.NP, error);
-        MarkAccessed(d, address);
-        Segs[Seg.CS] = WithAccessed(d).ToCache(cs);
-    }
-
-    private void LoadTaskStack(ushort ss, int cpl)
-    {
-        uint error = ss & 0xFFFCu;
-        if ((ss & 0xFFFC) == 0) Fault(Vector.TS, 0);
-        if (!TryReadDescriptor(ss, out var d, out uint address)) Fault(Vector.TS, error);
-        if ((ss & 3) != cpl || !d.IsWritableData || d.Dpl != cpl) Fault(Vector.TS, error);
-        if (!d.Present) Fault(Vector.SS, error);
-        MarkAccessed(d, address);
-        Segs[Seg.SS] = WithAccessed(d).ToCache(ss);
-    }
-
-    private void LoadTaskData(int seg, ushort selector, int cpl)
-    {
-        if ((selector & 0xFFFC) == 0) return; // stays null
-        uint error = selector & 0xFFFCu;
-        if (!TryReadDescriptor(selector, out var d, out uint address)) Fault(Vector.TS, error);
-        if (!d.IsCodeOrData || !d.IsReadable) Fault(Vector.TS, error);
-        int rpl = selector & 3;
-        if (!d.IsConforming && (d.Dpl < cpl || d.Dpl < rpl)) Fault(Vector.TS, error);
-        if (!d.Present) Fault(Vector.NP, error);
-        MarkAccessed(d, address);
-        Segs[seg] = WithAccessed(d).ToCache(selector);
     }
 
     /// <summary>Raises the page fault an access to <paramref name="length"/> bytes of a system structure would raise.</summary>
