@@ -33,10 +33,7 @@ public sealed partial class Cpu
         var code = ReadGateTarget(codeSelector, out uint codeAddress);
         if (!code.IsConforming && code.Dpl != Cpl) FaultSelector(Vector.GP, codeSelector);
         if (!code.Present) FaultSelector(Vector.NP, codeSelector);
-        uint offset = gate.GateOffset;
-        if (offset > code.Limit) Fault(Vector.GP, 0);
-        LoadCodeSegment(codeSelector, code, codeAddress, Cpl);
-        NextEip = offset;
+        TransferAtSameLevel(codeSelector, code, codeAddress, gate.GateOffset, call: false, gate.Gate32);
     }
 
     /// <summary>
@@ -52,20 +49,10 @@ public sealed partial class Cpu
         ushort codeSelector = gate.GateSelector;
         var code = ReadGateTarget(codeSelector, out uint codeAddress);
         if (!code.Present) FaultSelector(Vector.NP, codeSelector);
-        uint offset = gate.GateOffset;
-        bool gate32 = gate.Gate32;
-
         if (!code.IsConforming && code.Dpl < Cpl)
-        {
-            CallToInnerLevel(gate, code, codeSelector, codeAddress, offset);
-            return;
-        }
-
-        if (offset > code.Limit) Fault(Vector.GP, 0);
-        code = SetAccessedBit(code, codeAddress);
-        PushReturnAddress(gate32);
-        LoadCodeSegment(codeSelector, code, codeAddress, Cpl);
-        NextEip = offset;
+            CallToInnerLevel(gate, code, codeSelector, codeAddress, gate.GateOffset);
+        else
+            TransferAtSameLevel(codeSelector, code, codeAddress, gate.GateOffset, call: true, gate.Gate32);
     }
 
     /// <summary>

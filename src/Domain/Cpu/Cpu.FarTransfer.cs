@@ -75,14 +75,7 @@ public sealed partial class Cpu
         if (d.IsCodeOrData)
         {
             CheckDirectCodeTarget(selector, d);
-            if (offset > d.Limit) Fault(Vector.GP, 0);
-            if (call)
-            {
-                d = SetAccessedBit(d, address); // memory only: a fault in the pushes leaves registers intact
-                PushReturnAddress(op32);
-            }
-            LoadCodeSegment(selector, d, address, Cpl);
-            NextEip = offset;
+            TransferAtSameLevel(selector, d, address, offset, call, op32);
             return;
         }
         CheckSystemTargetVisible(selector, d);
@@ -93,6 +86,24 @@ public sealed partial class Cpu
             return;
         }
         TaskTransfer(selector, d, call ? TaskSwitchSource.Call : TaskSwitchSource.Jump);
+    }
+
+    /// <summary>
+    /// Completes a far JMP or CALL to a checked code segment at the current privilege level: the
+    /// offset must lie within its limit (#GP(0)); a CALL pushes CS and the return offset, as words
+    /// or dwords, after setting the accessed bit, which changes memory only, so that a fault in
+    /// the pushes leaves the registers intact.
+    /// </summary>
+    private void TransferAtSameLevel(ushort selector, Descriptor code, uint address, uint offset, bool call, bool size32)
+    {
+        if (offset > code.Limit) Fault(Vector.GP, 0);
+        if (call)
+        {
+            code = SetAccessedBit(code, address);
+            PushReturnAddress(size32);
+        }
+        LoadCodeSegment(selector, code, address, Cpl);
+        NextEip = offset;
     }
 
     /// <summary>Pushes CS and the return offset on the current stack, as words or dwords.</summary>

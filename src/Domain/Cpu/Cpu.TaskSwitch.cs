@@ -49,28 +49,7 @@ public sealed partial class Cpu
         // Read the new task's state.
         Span<uint> gpr = stackalloc uint[8];
         Span<ushort> sel = stackalloc ushort[Seg.Count];
-        uint newEip, newFlags, newCr3 = 0;
-        ushort newLdt;
-        if (new32)
-        {
-            newCr3 = ReadSystem(newBase + Tss32Cr3, 4);
-            newEip = ReadSystem(newBase + Tss32Eip, 4);
-            newFlags = ReadSystem(newBase + Tss32Eflags, 4);
-            for (int r = 0; r < 8; r++) gpr[r] = ReadSystem(newBase + Tss32Gpr + (uint)r * 4, 4);
-            for (int s = 0; s < Seg.Count; s++) sel[s] = (ushort)ReadSystem(newBase + Tss32Seg + (uint)s * 4, 2);
-            newLdt = (ushort)ReadSystem(newBase + Tss32Ldt, 2);
-        }
-        else
-        {
-            newEip = ReadSystem(newBase + Tss16Ip, 2);
-            newFlags = ReadSystem(newBase + Tss16Flags, 2);
-            // The upper halves of the registers read as ones from a 16-bit TSS (what the 386 does
-            // and test386 checks).
-            for (int r = 0; r < 8; r++) gpr[r] = 0xFFFF_0000 | ReadSystem(newBase + Tss16Gpr + (uint)r * 2, 2);
-            for (int s = 0; s < 4; s++) sel[s] = (ushort)ReadSystem(newBase + Tss16Seg + (uint)s * 2, 2);
-            sel[Seg.FS] = sel[Seg.GS] = 0;
-            newLdt = (ushort)ReadSystem(newBase + Tss16Ldt, 2);
-        }
+        ReadTaskState(newBase, new32, gpr, sel, out uint newEip, out uint newFlags, out uint newCr3, out ushort newLdt);
 
         // Leave the old task: busy bit, then its dynamic state (SDM vol. 3, 7.3 steps 5–8).
         if ((source is TaskSwitchSource.Jump or TaskSwitchSource.Iret) && (Tr.Selector & 0xFFFC) != 0)
@@ -78,21 +57,7 @@ public sealed partial class Cpu
             uint oldDescriptor = GdtBase + (Tr.Selector & 0xFFF8u);
             WriteSystem(oldDescriptor + 4, 4, ReadSystem(oldDescriptor + 4, 4) & ~DescriptorBusy);
         }
-        uint savedFlags = iret ? Eflags & ~Flags.NT : Eflags;
-        if (old32)
-        {
-            WriteSystem(oldBase + Tss32Eip, 4, oldEip);
-            WriteSystem(oldBase + Tss32Eflags, 4, savedFlags);
-            for (int r = 0; r < 8; r++) WriteSystem(oldBase + Tss32Gpr + (uint)r * 4, 4, Gpr[r]);
-            for (int s = 0; s < Seg.Count; s++) WriteSystem(oldBase + Tss32Seg + (uint)s * 4, 2, Segs[s].Selector);
-        }
-        else
-        {
-            WriteSystem(oldBase + Tss16Ip, 2, oldEip & 0xFFFF);
-            WriteSystem(oldBase + Tss16Flags, 2, savedFlags & 0xFFFF);
-            for (int r = 0; r < 8; r++) WriteSystem(oldBase + Tss16Gpr + (uint)r * 2, 2, Gpr[r] & 0xFFFF);
-            for (int s = 0; s < 4; s++) WriteSystem(oldBase + Tss16Seg + (uint)s * 2, 2, Segs[s].Selector);
-        }
+        SaveTaskState(oldBase, old32, oldEip, iret ? Eflags & ~Flags.NT : Eflags);
         if (nesting)
         {
             WriteSystem(newBase, 2, Tr.Selector);
@@ -122,13 +87,63 @@ public sealed partial class Cpu
     }
 
     /// <summary>
+    /// Reads the state a TSS holds (SDM vol. 3, figures 7-2 and 7-11): EIP, EFLAGS, the general
+    /// registers, the segment selectors and the LDT selector, and CR3 from a 32-bit TSS. A 16-bit
+    /// TSS has no FS, GS or CR3: those selectors read as null and CR3 as 0.
+    /// </summary>
+    private void ReadTaskState(uint tssBase, bool tss32, Span<uint> gpr, Span<ushort> sel,
+        out uint eip, out uint flags, out uint cr3, out ushort ldt)
+    {
+        if (tss32)
+        {
+            cr3 = ReadSystem(tssBase + Tss32Cr3, 4);
+            eip = ReadSystem(tssBase + Tss32Eip, 4);
+            flags = ReadSystem(tssBase + Tss32Eflags, 4);
+            for (int r = 0; r < 8; r++) gpr[r] = ReadSystem(tssBase + Tss32Gpr + (uint)r * 4, 4);
+            for (int s = 0; s < Seg.Count; s++) sel[s] = (ushort)ReadSystem(tssBase + Tss32Seg + (uint)s * 4, 2);
+            ldt = (ushort)ReadSystem(tssBase + Tss32Ldt, 2);
+            return;
+        }
+        cr3 = 0;
+        eip = ReadSystem(tssBase + Tss16Ip, 2);
+        flags = ReadSystem(tssBase + Tss16Flags, 2);
+        // The upper halves of the registers read as ones from a 16-bit TSS (what the 386 does
+        // and test386 checks).
+        for (int r = 0; r < 8; r++) gpr[r] = 0xFFFF_0000 | ReadSystem(tssBase + Tss16Gpr + (uint)r * 2, 2);
+        for (int s = 0; s < 4; s++) sel[s] = (ushort)ReadSystem(tssBase + Tss16Seg + (uint)s * 2, 2);
+        sel[Seg.FS] = sel[Seg.GS] = 0;
+        ldt = (ushort)ReadSystem(tssBase + Tss16Ldt, 2);
+    }
+
+    /// <summary>
+    /// Saves the dynamic state of the task being left in its TSS (SDM vol. 3, 7.3 step 8): EIP,
+    /// EFLAGS, the general registers and the segment selectors, as words in a 16-bit TSS (which
+    /// has no FS or GS).
+    /// </summary>
+    private void SaveTaskState(uint tssBase, bool tss32, uint eip, uint flags)
+    {
+        if (tss32)
+        {
+            WriteSystem(tssBase + Tss32Eip, 4, eip);
+            WriteSystem(tssBase + Tss32Eflags, 4, flags);
+            for (int r = 0; r < 8; r++) WriteSystem(tssBase + Tss32Gpr + (uint)r * 4, 4, Gpr[r]);
+            for (int s = 0; s < Seg.Count; s++) WriteSystem(tssBase + Tss32Seg + (uint)s * 4, 2, Segs[s].Selector);
+            return;
+        }
+        WriteSystem(tssBase + Tss16Ip, 2, eip & 0xFFFF);
+        WriteSystem(tssBase + Tss16Flags, 2, flags & 0xFFFF);
+        for (int r = 0; r < 8; r++) WriteSystem(tssBase + Tss16Gpr + (uint)r * 2, 2, Gpr[r] & 0xFFFF);
+        for (int s = 0; s < 4; s++) WriteSystem(tssBase + Tss16Seg + (uint)s * 2, 2, Segs[s].Selector);
+    }
+
+    /// <summary>
     /// Loads LDTR and the segment registers of the task just entered (SDM vol. 3, 7.3 step 11 and
     /// table 7-1): selectors first, with unusable caches, so that a fault on one register leaves the
     /// new task's selectors in place; then each descriptor with its checks.
     /// </summary>
     private void LoadTaskSegments(ReadOnlySpan<ushort> sel, ushort ldt)
     {
-        Ldtr = new SegmentCache { Selector = ldt };
+        Ldtr = SegmentCache.Null(ldt);
         for (int s = 0; s < Seg.Count; s++) LoadNullSegment(s, sel[s]);
 
         LoadTaskLdt(ldt);
