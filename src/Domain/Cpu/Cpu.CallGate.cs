@@ -8,16 +8,16 @@ namespace HexEmu.Domain.Cpu;
 public sealed partial class Cpu
 {
     /// <summary>
-    /// The code segment a call gate names: a null selector is #GP(0); outside its table, not a
-    /// code segment, or DPL > CPL is #GP(code selector). The caller checks presence (#NP(code
-    /// selector)) after its own privilege checks.
+    /// The code segment a call, interrupt or trap gate names: a null selector is #GP(EXT);
+    /// outside its table, not a code segment, or DPL > CPL is #GP(code selector), with EXT as
+    /// <paramref name="ext"/> says (SDM vol. 2, CALL and INT n). The caller checks presence
+    /// (#NP(code selector)) after its own privilege checks.
     /// </summary>
-    private Descriptor ReadGateTarget(Descriptor gate, out ushort codeSelector, out uint codeAddress)
+    private Descriptor ReadGateTarget(ushort codeSelector, out uint codeAddress, uint ext = 0)
     {
-        codeSelector = gate.GateSelector;
-        if ((codeSelector & 0xFFFC) == 0) Fault(Vector.GP, 0);
-        var code = ReadDescriptorOrFault(codeSelector, Vector.GP, out codeAddress);
-        if (!code.IsCode || code.Dpl > Cpl) FaultSelector(Vector.GP, codeSelector);
+        if ((codeSelector & 0xFFFC) == 0) Fault(Vector.GP, ext);
+        var code = ReadDescriptorOrFault(codeSelector, Vector.GP, out codeAddress, ext);
+        if (!code.IsCode || code.Dpl > Cpl) FaultSelector(Vector.GP, codeSelector, ext);
         return code;
     }
 
@@ -29,13 +29,11 @@ public sealed partial class Cpu
     private void JumpThroughCallGate(ushort gateSelector, Descriptor gate)
     {
         if (!gate.Present) FaultSelector(Vector.NP, gateSelector);
-        var code = ReadGateTarget(gate, out ushort codeSelector, out uint codeAddress);
+        ushort codeSelector = gate.GateSelector;
+        var code = ReadGateTarget(codeSelector, out uint codeAddress);
         if (!code.IsConforming && code.Dpl != Cpl) FaultSelector(Vector.GP, codeSelector);
         if (!code.Present) FaultSelector(Vector.NP, codeSelector);
-        uint offset = gate.GateOffset;
-        if (offset > code.Limit) Fault(Vector.GP, 0);
-        LoadCodeSegment(codeSelector, code, codeAddress, Cpl);
-        NextEip = offset;
+        TransferAtSameLevel(codeSelector, code, codeAddress, gate.GateOffset, call: false, gate.Gate32);
     }
 
     /// <summary>
@@ -48,22 +46,13 @@ public sealed partial class Cpu
     private void CallThroughCallGate(ushort gateSelector, Descriptor gate)
     {
         if (!gate.Present) FaultSelector(Vector.NP, gateSelector);
-        var code = ReadGateTarget(gate, out ushort codeSelector, out uint codeAddress);
+        ushort codeSelector = gate.GateSelector;
+        var code = ReadGateTarget(codeSelector, out uint codeAddress);
         if (!code.Present) FaultSelector(Vector.NP, codeSelector);
-        uint offset = gate.GateOffset;
-        bool gate32 = gate.Gate32;
-
         if (!code.IsConforming && code.Dpl < Cpl)
-        {
-            CallToInnerLevel(gate, code, codeSelector, codeAddress, offset);
-            return;
-        }
-
-        if (offset > code.Limit) Fault(Vector.GP, 0);
-        code = SetAccessedBit(code, codeAddress);
-        PushReturnAddress(gate32);
-        LoadCodeSegment(codeSelector, code, codeAddress, Cpl);
-        NextEip = offset;
+            CallToInnerLevel(gate, code, codeSelector, codeAddress, gate.GateOffset);
+        else
+            TransferAtSameLevel(codeSelector, code, codeAddress, gate.GateOffset, call: true, gate.Gate32);
     }
 
     /// <summary>
@@ -80,7 +69,6 @@ public sealed partial class Cpu
         int parameters = gate.GateParameterCount;
 
         var ssDescriptor = ReadInnerStackSegment(newCpl, out ushort ssSelector, out uint tssEsp, out uint ssAddress);
-        ssSelector = (ushort)((ssSelector & 0xFFFC) | newCpl);
         var newStack = ssDescriptor.ToCache(ssSelector);
         uint newMask = newStack.Big ? 0xFFFF_FFFFu : 0xFFFFu;
 
@@ -133,9 +121,9 @@ public sealed partial class Cpu
 
     /// <summary>
     /// JMP or CALL to a TSS descriptor or a task gate (SDM vol. 2, JMP/CALL, "task switch"):
-    /// a TSS must be available (not busy) and in the GDT, else #GP(TSS selector), and present,
-    /// else #NP; a task gate must be present (#NP(gate)) and name such a TSS. Any other system
-    /// descriptor (LDT, interrupt or trap gate, busy TSS, reserved type) is #GP(selector).
+    /// a task gate must be present (#NP(gate)); any other system descriptor (LDT, interrupt or
+    /// trap gate, busy TSS, reserved type) is #GP(selector). The TSS itself (in the GDT,
+    /// available, present: #GP or #NP(TSS selector)) is checked by <see cref="TaskSwitch(ushort, TaskSwitchSource)"/>.
     /// </summary>
     private void TaskTransfer(ushort selector, Descriptor d, TaskSwitchSource source)
     {
@@ -144,18 +132,11 @@ public sealed partial class Cpu
         {
             case SystemType.Tss16Available:
             case SystemType.Tss32Available:
-                if ((selector & 4) != 0) FaultSelector(Vector.GP, selector);
-                if (!d.Present) FaultSelector(Vector.NP, selector);
                 tssSelector = selector;
                 break;
             case SystemType.TaskGate:
                 if (!d.Present) FaultSelector(Vector.NP, selector);
                 tssSelector = d.GateSelector;
-                if ((tssSelector & 4) != 0) FaultSelector(Vector.GP, tssSelector);
-                var tss = ReadDescriptorOrFault(tssSelector, Vector.GP, out _);
-                if (tss.IsCodeOrData || (tss.Type != SystemType.Tss16Available && tss.Type != SystemType.Tss32Available))
-                    FaultSelector(Vector.GP, tssSelector);
-                if (!tss.Present) FaultSelector(Vector.NP, tssSelector);
                 break;
             default:
                 FaultSelector(Vector.GP, selector);

@@ -10,7 +10,7 @@ public sealed partial class Cpu
     /// <summary>JMP ptr16:16/32 or JMP m16:16/32.</summary>
     public void FarJump(ushort selector, uint offset, bool op32)
     {
-        if (ProtectedMode && !V86Mode) { FarJumpProtected(selector, offset, op32); return; }
+        if (ProtectedMode && !V86Mode) { FarTransferProtected(selector, offset, op32, call: false); return; }
         if (!op32) offset &= 0xFFFF;
         if (offset > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
         LoadSegmentReal(Seg.CS, selector);
@@ -21,21 +21,10 @@ public sealed partial class Cpu
     /// <summary>CALL ptr16:16/32 or CALL m16:16/32: pushes CS and the return offset.</summary>
     public void FarCall(ushort selector, uint offset, bool op32)
     {
-        if (ProtectedMode && !V86Mode) { FarCallProtected(selector, offset, op32); return; }
+        if (ProtectedMode && !V86Mode) { FarTransferProtected(selector, offset, op32, call: true); return; }
         if (!op32) offset &= 0xFFFF;
         if (offset > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
-        uint sp = Gpr[ESP];
-        if (op32)
-        {
-            sp = PushAt32(sp, Segs[Seg.CS].Selector);
-            sp = PushAt32(sp, NextEip);
-        }
-        else
-        {
-            sp = PushAt16(sp, Segs[Seg.CS].Selector);
-            sp = PushAt16(sp, (ushort)NextEip);
-        }
-        SetStackPointer(sp);
+        PushReturnAddress(op32);
         LoadSegmentReal(Seg.CS, selector);
         NextEip = offset;
         EndBlock();
@@ -45,61 +34,40 @@ public sealed partial class Cpu
     public void FarReturn(bool op32, ushort releaseBytes)
     {
         if (ProtectedMode && !V86Mode) { FarReturnProtected(op32, releaseBytes); return; }
-        uint offset, selector;
-        if (op32)
-        {
-            offset = Peek32();
-            selector = Peek32(4) & 0xFFFF;
-        }
-        else
-        {
-            offset = Peek16();
-            selector = Peek16(2);
-        }
+        PeekFarPointer(op32, 0, out uint offset, out ushort selector);
         if (offset > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
         SetStackPointer(Gpr[ESP] + (op32 ? 8u : 4u) + releaseBytes);
-        LoadSegmentReal(Seg.CS, (ushort)selector);
+        LoadSegmentReal(Seg.CS, selector);
         NextEip = offset;
         EndBlock();
     }
 
     /// <summary>
-    /// Protected-mode far JMP (SDM vol. 2, JMP, "far jumps in protected mode"): to a code segment
-    /// at the same privilege, through a call gate (never changing privilege), or to a TSS or task
-    /// gate (a task switch).
+    /// Reads a far pointer from the stack, <paramref name="above"/> bytes above ESP, without
+    /// popping it: the offset, then the selector, each a word or (with <paramref name="op32"/>) a
+    /// dword whose upper half is discarded.
     /// </summary>
-    private void FarJumpProtected(ushort selector, uint offset, bool op32)
+    private void PeekFarPointer(bool op32, uint above, out uint offset, out ushort selector)
     {
-        if (!op32) offset &= 0xFFFF;
-        if ((selector & 0xFFFC) == 0) Fault(Vector.GP, 0);
-        var d = ReadDescriptorOrFault(selector, Vector.GP, out uint address);
-        if (d.IsCodeOrData)
+        if (op32)
         {
-            CheckDirectCodeTarget(selector, d);
-            if (offset > d.Limit) Fault(Vector.GP, 0);
-            LoadCodeSegment(selector, d, address, Cpl);
-            NextEip = offset;
-            return;
+            offset = Peek32(above);
+            selector = (ushort)Peek32(above + 4);
         }
-        CheckSystemTargetVisible(selector, d);
-        switch (d.Type)
+        else
         {
-            case SystemType.CallGate16:
-            case SystemType.CallGate32:
-                JumpThroughCallGate(selector, d);
-                return;
-            default:
-                TaskTransfer(selector, d, TaskSwitchSource.Jump);
-                return;
+            offset = Peek16(above);
+            selector = Peek16(above + 2);
         }
     }
 
     /// <summary>
-    /// Protected-mode far CALL (SDM vol. 2, CALL): to a code segment at the same privilege,
-    /// through a call gate (possibly to a more privileged level, with a stack switch), or to a
-    /// TSS or task gate (a nested task switch).
+    /// Protected-mode far JMP and CALL (SDM vol. 2, JMP and CALL, "far jumps/calls in protected
+    /// mode"): to a code segment at the same privilege, through a call gate (a CALL may go to a
+    /// more privileged level with a stack switch, a JMP never changes privilege), or to a TSS or
+    /// task gate (a task switch, nested for CALL).
     /// </summary>
-    private void FarCallProtected(ushort selector, uint offset, bool op32)
+    private void FarTransferProtected(ushort selector, uint offset, bool op32, bool call)
     {
         if (!op32) offset &= 0xFFFF;
         if ((selector & 0xFFFC) == 0) Fault(Vector.GP, 0);
@@ -107,24 +75,35 @@ public sealed partial class Cpu
         if (d.IsCodeOrData)
         {
             CheckDirectCodeTarget(selector, d);
-            if (offset > d.Limit) Fault(Vector.GP, 0);
-            d = SetAccessedBit(d, address); // memory only: a fault in the pushes leaves registers intact
-            PushReturnAddress(op32);
-            LoadCodeSegment(selector, d, address, Cpl);
-            NextEip = offset;
+            TransferAtSameLevel(selector, d, address, offset, call, op32);
             return;
         }
         CheckSystemTargetVisible(selector, d);
-        switch (d.Type)
+        if (d.Type is SystemType.CallGate16 or SystemType.CallGate32)
         {
-            case SystemType.CallGate16:
-            case SystemType.CallGate32:
-                CallThroughCallGate(selector, d);
-                return;
-            default:
-                TaskTransfer(selector, d, TaskSwitchSource.Call);
-                return;
+            if (call) CallThroughCallGate(selector, d);
+            else JumpThroughCallGate(selector, d);
+            return;
         }
+        TaskTransfer(selector, d, call ? TaskSwitchSource.Call : TaskSwitchSource.Jump);
+    }
+
+    /// <summary>
+    /// Completes a far JMP or CALL to a checked code segment at the current privilege level: the
+    /// offset must lie within its limit (#GP(0)); a CALL pushes CS and the return offset, as words
+    /// or dwords, after setting the accessed bit, which changes memory only, so that a fault in
+    /// the pushes leaves the registers intact.
+    /// </summary>
+    private void TransferAtSameLevel(ushort selector, Descriptor code, uint address, uint offset, bool call, bool size32)
+    {
+        if (offset > code.Limit) Fault(Vector.GP, 0);
+        if (call)
+        {
+            code = SetAccessedBit(code, address);
+            PushReturnAddress(size32);
+        }
+        LoadCodeSegment(selector, code, address, Cpl);
+        NextEip = offset;
     }
 
     /// <summary>Pushes CS and the return offset on the current stack, as words or dwords.</summary>
@@ -175,25 +154,10 @@ public sealed partial class Cpu
     /// </summary>
     private void FarReturnProtected(bool op32, ushort releaseBytes)
     {
-        uint offset, word = op32 ? 4u : 2u;
-        ushort selector;
-        if (op32)
-        {
-            offset = Peek32();
-            selector = (ushort)Peek32(4);
-        }
-        else
-        {
-            offset = Peek16();
-            selector = Peek16(2);
-        }
-        if ((selector & 0xFFFC) == 0) Fault(Vector.GP, 0);
-        var cs = ReadDescriptorOrFault(selector, Vector.GP, out uint csAddress);
+        uint word = op32 ? 4u : 2u;
+        PeekFarPointer(op32, 0, out uint offset, out ushort selector);
+        var cs = ReadCodeSegmentForRpl(selector, Vector.GP, Cpl, out uint csAddress);
         int rpl = selector & 3;
-        if (!cs.IsCode || rpl < Cpl) FaultSelector(Vector.GP, selector);
-        if (cs.IsConforming ? cs.Dpl > rpl : cs.Dpl != rpl) FaultSelector(Vector.GP, selector);
-        if (!cs.Present) FaultSelector(Vector.NP, selector);
-
         if (rpl == Cpl)
         {
             if (offset > cs.Limit) Fault(Vector.GP, 0);
@@ -204,34 +168,31 @@ public sealed partial class Cpu
         }
 
         // Return to an outer level: the caller's SS:ESP lies above the parameters.
-        uint newEsp;
-        ushort ssSelector;
-        uint above = 2 * word + releaseBytes;
-        if (op32)
-        {
-            newEsp = Peek32(above);
-            ssSelector = (ushort)Peek32(above + 4);
-        }
-        else
-        {
-            newEsp = Peek16(above);
-            ssSelector = Peek16(above + 2);
-        }
-        if ((ssSelector & 0xFFFC) == 0) Fault(Vector.GP, 0);
-        var ss = ReadDescriptorOrFault(ssSelector, Vector.GP, out uint ssAddress);
-        CheckStackSegment(ssSelector, ss, rpl, Vector.GP);
+        PeekFarPointer(op32, 2 * word + releaseBytes, out uint newEsp, out ushort ssSelector);
+        var ss = ReadStackSegment(ssSelector, rpl, Vector.GP, out uint ssAddress);
         if (offset > cs.Limit) Fault(Vector.GP, 0);
 
-        // Accessed bits first: their writes may fault, and nothing may have changed by then.
-        cs = SetAccessedBit(cs, csAddress);
-        ss = SetAccessedBit(ss, ssAddress);
-        LoadCodeSegment(selector, cs, csAddress, rpl);
-        LoadStackSegment(ssSelector, ss, ssAddress, rpl);
+        LoadOuterLevelSegments(selector, cs, csAddress, ssSelector, ss, ssAddress);
         // The new stack's B bit decides whether ESP or only SP is loaded; the parameters are
         // released from the caller's stack too.
         if (Segs[Seg.SS].Big) Gpr[ESP] = newEsp + releaseBytes;
         else SetReg16(ESP, (ushort)(newEsp + releaseBytes));
         NextEip = offset;
+    }
+
+    /// <summary>
+    /// The segment loads of a return to an outer privilege level (RET, IRET), once every check
+    /// has passed: CS and SS at the return CS's RPL, which becomes the CPL, then the data
+    /// segment registers the outer level may not use become null. Both accessed bits are set
+    /// before either register changes, since their writes may fault.
+    /// </summary>
+    private void LoadOuterLevelSegments(ushort csSelector, Descriptor cs, uint csAddress, ushort ssSelector, Descriptor ss, uint ssAddress)
+    {
+        int rpl = csSelector & 3;
+        cs = SetAccessedBit(cs, csAddress);
+        ss = SetAccessedBit(ss, ssAddress);
+        LoadCodeSegment(csSelector, cs, csAddress, rpl);
+        LoadStackSegment(ssSelector, ss, ssAddress, rpl);
         NullSegmentsAboveCpl();
     }
 }

@@ -129,27 +129,25 @@ public sealed partial class Cpu
     public void InterruptReturn(bool op32)
     {
         if (ProtectedMode) { InterruptReturnProtected(op32); return; }
-        uint ip, cs, flags;
-        if (op32)
-        {
-            ip = Peek32();
-            cs = Peek32(4) & 0xFFFF;
-            flags = Peek32(8);
-        }
-        else
-        {
-            ip = Peek16();
-            cs = Peek16(2);
-            flags = Peek16(4);
-        }
+        PeekInterruptFrame(op32, out uint ip, out ushort cs, out uint flags);
         if (ip > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
         SetStackPointer(Gpr[ESP] + (op32 ? 12u : 6u));
-        LoadSegmentReal(Seg.CS, (ushort)cs);
+        LoadSegmentReal(Seg.CS, cs);
         // Real mode: every flag may change except VM (and the reserved bits).
         uint writable = op32 ? Flags.Implemented & ~Flags.VM : 0xFFFFu & Flags.Implemented;
         Eflags = (Eflags & ~writable) | (flags & writable) | Flags.Reserved1;
         NextEip = ip;
         EndBlock();
+    }
+
+    /// <summary>
+    /// Reads the frame IRET pops, without popping it: EIP, CS and EFLAGS as words or (with
+    /// <paramref name="op32"/>) dwords, the upper half of CS's discarded.
+    /// </summary>
+    private void PeekInterruptFrame(bool op32, out uint eip, out ushort cs, out uint flags)
+    {
+        PeekFarPointer(op32, 0, out eip, out cs);
+        flags = op32 ? Peek32(8) : Peek16(4);
     }
 
     /// <summary>

@@ -17,7 +17,8 @@ public sealed partial class Cpu
     // 16-bit TSS layout (SDM vol. 3, figure 7-11): no FS, GS or CR3.
     private const uint Tss16Ip = 0x0E, Tss16Flags = 0x10, Tss16Gpr = 0x12, Tss16Seg = 0x22, Tss16Ldt = 0x2A,
         Tss16MinLimit = 0x2B;
-    private const uint DescriptorBusy = 0x200;
+    /// <summary>The busy bit of a TSS descriptor (type bit 1, SDM vol. 3, 7.2.2).</summary>
+    internal const uint DescriptorBusy = 0x200;
 
     /// <summary>
     /// Switches to the task whose TSS descriptor <paramref name="tssSelector"/> names, saving the
@@ -33,18 +34,11 @@ public sealed partial class Cpu
         bool iret = source == TaskSwitchSource.Iret;
         // IRET's back link is reported with #TS, the other sources with #GP (SDM vol. 2, IRET, JMP, CALL, INT).
         int badSelector = iret ? Vector.TS : Vector.GP;
-        uint selectorError = tssSelector & 0xFFFCu;
-        if ((tssSelector & 4) != 0) Fault(badSelector, selectorError);
-        if (!TryReadDescriptor(tssSelector, out var tss, out uint tssAddress)) Fault(badSelector, selectorError);
-        int type = tss.IsCodeOrData ? -1 : tss.Type;
-        bool new32 = type is SystemType.Tss32Available or SystemType.Tss32Busy;
-        bool isTss = new32 || type is SystemType.Tss16Available or SystemType.Tss16Busy;
-        bool busy = (type & 2) != 0;
-        if (!isTss || busy != iret) Fault(badSelector, selectorError);
-        if (!tss.Present) Fault(Vector.NP, selectorError);
-        if (tss.Limit < (new32 ? Tss32MinLimit : Tss16MinLimit)) Fault(Vector.TS, selectorError);
+        var tss = ReadTssDescriptor(tssSelector, badSelector, busy: iret, out uint tssAddress);
+        bool new32 = tss.Type is SystemType.Tss32Available or SystemType.Tss32Busy;
+        if (tss.Limit < (new32 ? Tss32MinLimit : Tss16MinLimit)) FaultSelector(Vector.TS, tssSelector);
 
-        bool old32 = Tr.Type is SystemType.Tss32Available or SystemType.Tss32Busy;
+        bool old32 = Tss32;
         uint oldBase = Tr.Base, newBase = tss.Base;
         bool nesting = source is TaskSwitchSource.Call or TaskSwitchSource.Interrupt;
 
@@ -55,28 +49,7 @@ public sealed partial class Cpu
         // Read the new task's state.
         Span<uint> gpr = stackalloc uint[8];
         Span<ushort> sel = stackalloc ushort[Seg.Count];
-        uint newEip, newFlags, newCr3 = 0;
-        ushort newLdt;
-        if (new32)
-        {
-            newCr3 = ReadSystem(newBase + Tss32Cr3, 4);
-            newEip = ReadSystem(newBase + Tss32Eip, 4);
-            newFlags = ReadSystem(newBase + Tss32Eflags, 4);
-            for (int r = 0; r < 8; r++) gpr[r] = ReadSystem(newBase + Tss32Gpr + (uint)r * 4, 4);
-            for (int s = 0; s < Seg.Count; s++) sel[s] = (ushort)ReadSystem(newBase + Tss32Seg + (uint)s * 4, 2);
-            newLdt = (ushort)ReadSystem(newBase + Tss32Ldt, 2);
-        }
-        else
-        {
-            newEip = ReadSystem(newBase + Tss16Ip, 2);
-            newFlags = ReadSystem(newBase + Tss16Flags, 2);
-            // The upper halves of the registers read as ones from a 16-bit TSS (what the 386 does
-            // and test386 checks).
-            for (int r = 0; r < 8; r++) gpr[r] = 0xFFFF_0000 | ReadSystem(newBase + Tss16Gpr + (uint)r * 2, 2);
-            for (int s = 0; s < 4; s++) sel[s] = (ushort)ReadSystem(newBase + Tss16Seg + (uint)s * 2, 2);
-            sel[Seg.FS] = sel[Seg.GS] = 0;
-            newLdt = (ushort)ReadSystem(newBase + Tss16Ldt, 2);
-        }
+        ReadTaskState(newBase, new32, gpr, sel, out uint newEip, out uint newFlags, out uint newCr3, out ushort newLdt);
 
         // Leave the old task: busy bit, then its dynamic state (SDM vol. 3, 7.3 steps 5–8).
         if ((source is TaskSwitchSource.Jump or TaskSwitchSource.Iret) && (Tr.Selector & 0xFFFC) != 0)
@@ -84,21 +57,7 @@ public sealed partial class Cpu
             uint oldDescriptor = GdtBase + (Tr.Selector & 0xFFF8u);
             WriteSystem(oldDescriptor + 4, 4, ReadSystem(oldDescriptor + 4, 4) & ~DescriptorBusy);
         }
-        uint savedFlags = iret ? Eflags & ~Flags.NT : Eflags;
-        if (old32)
-        {
-            WriteSystem(oldBase + Tss32Eip, 4, oldEip);
-            WriteSystem(oldBase + Tss32Eflags, 4, savedFlags);
-            for (int r = 0; r < 8; r++) WriteSystem(oldBase + Tss32Gpr + (uint)r * 4, 4, Gpr[r]);
-            for (int s = 0; s < Seg.Count; s++) WriteSystem(oldBase + Tss32Seg + (uint)s * 4, 2, Segs[s].Selector);
-        }
-        else
-        {
-            WriteSystem(oldBase + Tss16Ip, 2, oldEip & 0xFFFF);
-            WriteSystem(oldBase + Tss16Flags, 2, savedFlags & 0xFFFF);
-            for (int r = 0; r < 8; r++) WriteSystem(oldBase + Tss16Gpr + (uint)r * 2, 2, Gpr[r] & 0xFFFF);
-            for (int s = 0; s < 4; s++) WriteSystem(oldBase + Tss16Seg + (uint)s * 2, 2, Segs[s].Selector);
-        }
+        SaveTaskState(oldBase, old32, oldEip, iret ? Eflags & ~Flags.NT : Eflags);
         if (nesting)
         {
             WriteSystem(newBase, 2, Tr.Selector);
@@ -128,15 +87,64 @@ public sealed partial class Cpu
     }
 
     /// <summary>
+    /// Reads the state a TSS holds (SDM vol. 3, figures 7-2 and 7-11): EIP, EFLAGS, the general
+    /// registers, the segment selectors and the LDT selector, and CR3 from a 32-bit TSS. A 16-bit
+    /// TSS has no FS, GS or CR3: those selectors read as null and CR3 as 0.
+    /// </summary>
+    private void ReadTaskState(uint tssBase, bool tss32, Span<uint> gpr, Span<ushort> sel,
+        out uint eip, out uint flags, out uint cr3, out ushort ldt)
+    {
+        if (tss32)
+        {
+            cr3 = ReadSystem(tssBase + Tss32Cr3, 4);
+            eip = ReadSystem(tssBase + Tss32Eip, 4);
+            flags = ReadSystem(tssBase + Tss32Eflags, 4);
+            for (int r = 0; r < 8; r++) gpr[r] = ReadSystem(tssBase + Tss32Gpr + (uint)r * 4, 4);
+            for (int s = 0; s < Seg.Count; s++) sel[s] = (ushort)ReadSystem(tssBase + Tss32Seg + (uint)s * 4, 2);
+            ldt = (ushort)ReadSystem(tssBase + Tss32Ldt, 2);
+            return;
+        }
+        cr3 = 0;
+        eip = ReadSystem(tssBase + Tss16Ip, 2);
+        flags = ReadSystem(tssBase + Tss16Flags, 2);
+        // The upper halves of the registers read as ones from a 16-bit TSS (what the 386 does
+        // and test386 checks).
+        for (int r = 0; r < 8; r++) gpr[r] = 0xFFFF_0000 | ReadSystem(tssBase + Tss16Gpr + (uint)r * 2, 2);
+        for (int s = 0; s < 4; s++) sel[s] = (ushort)ReadSystem(tssBase + Tss16Seg + (uint)s * 2, 2);
+        sel[Seg.FS] = sel[Seg.GS] = 0;
+        ldt = (ushort)ReadSystem(tssBase + Tss16Ldt, 2);
+    }
+
+    /// <summary>
+    /// Saves the dynamic state of the task being left in its TSS (SDM vol. 3, 7.3 step 8): EIP,
+    /// EFLAGS, the general registers and the segment selectors, as words in a 16-bit TSS (which
+    /// has no FS or GS).
+    /// </summary>
+    private void SaveTaskState(uint tssBase, bool tss32, uint eip, uint flags)
+    {
+        if (tss32)
+        {
+            WriteSystem(tssBase + Tss32Eip, 4, eip);
+            WriteSystem(tssBase + Tss32Eflags, 4, flags);
+            for (int r = 0; r < 8; r++) WriteSystem(tssBase + Tss32Gpr + (uint)r * 4, 4, Gpr[r]);
+            for (int s = 0; s < Seg.Count; s++) WriteSystem(tssBase + Tss32Seg + (uint)s * 4, 2, Segs[s].Selector);
+            return;
+        }
+        WriteSystem(tssBase + Tss16Ip, 2, eip & 0xFFFF);
+        WriteSystem(tssBase + Tss16Flags, 2, flags & 0xFFFF);
+        for (int r = 0; r < 8; r++) WriteSystem(tssBase + Tss16Gpr + (uint)r * 2, 2, Gpr[r] & 0xFFFF);
+        for (int s = 0; s < 4; s++) WriteSystem(tssBase + Tss16Seg + (uint)s * 2, 2, Segs[s].Selector);
+    }
+
+    /// <summary>
     /// Loads LDTR and the segment registers of the task just entered (SDM vol. 3, 7.3 step 11 and
     /// table 7-1): selectors first, with unusable caches, so that a fault on one register leaves the
     /// new task's selectors in place; then each descriptor with its checks.
     /// </summary>
     private void LoadTaskSegments(ReadOnlySpan<ushort> sel, ushort ldt)
     {
-        Ldtr = new SegmentCache { Selector = ldt };
-        for (int s = 0; s < Seg.Count; s++) Segs[s] = new SegmentCache { Selector = sel[s] };
-        for (int s = 0; s < Seg.Count; s++) Segs[s].Refresh(protectedMode: true);
+        Ldtr = SegmentCache.Null(ldt);
+        for (int s = 0; s < Seg.Count; s++) LoadNullSegment(s, sel[s]);
 
         LoadTaskLdt(ldt);
         if (V86Mode)
@@ -146,57 +154,23 @@ public sealed partial class Cpu
         }
         ushort cs = sel[Seg.CS];
         int cpl = cs & 3;
-        SetCpl(cpl);
-        LoadTaskCode(cs);
-        LoadTaskStack(sel[Seg.SS], cpl);
+        SetCpl(cpl); // the new task's privilege level: the data segment checks below are made at it
+        var code = ReadCodeSegmentForRpl(cs, Vector.TS, lowestRpl: 0, out uint codeAddress);
+        LoadCodeSegment(cs, code, codeAddress, cpl);
+        ushort ss = sel[Seg.SS];
+        var stack = ReadStackSegment(ss, cpl, Vector.TS, out uint stackAddress);
+        LoadStackSegment(ss, stack, stackAddress, cpl);
         ReadOnlySpan<int> data = [Seg.ES, Seg.DS, Seg.FS, Seg.GS];
-        foreach (int s in data) LoadTaskData(s, sel[s], cpl);
+        foreach (int s in data) LoadDataSegment(s, sel[s], Vector.TS);
     }
 
+    /// <summary>The new task's LDT: a null selector is allowed (using it faults later); anything else must name a present LDT, else #TS(selector).</summary>
     private void LoadTaskLdt(ushort ldt)
     {
-        if ((ldt & 0xFFFC) == 0) return; // a null LDTR is allowed; using it faults later
-        uint error = ldt & 0xFFFCu;
-        if ((ldt & 4) != 0) Fault(Vector.TS, error);
-        if (!TryReadDescriptor(ldt, out var d, out _)) Fault(Vector.TS, error);
-        if (d.IsCodeOrData || d.Type != SystemType.Ldt || !d.Present) Fault(Vector.TS, error);
+        if ((ldt & 0xFFFC) == 0) return;
+        var d = ReadLdtDescriptor(ldt, Vector.TS);
+        if (!d.Present) FaultSelector(Vector.TS, ldt);
         Ldtr = d.ToCache(ldt);
-    }
-
-    private void LoadTaskCode(ushort cs)
-    {
-        uint error = cs & 0xFFFCu;
-        if ((cs & 0xFFFC) == 0) Fault(Vector.TS, 0);
-        if (!TryReadDescriptor(cs, out var d, out uint address)) Fault(Vector.TS, error);
-        int rpl = cs & 3;
-        if (!d.IsCode || (d.IsConforming ? d.Dpl > rpl : d.Dpl != rpl)) Fault(Vector.TS, error);
-        if (!d.Present) Fault(Vector.NP, error);
-        MarkAccessed(d, address);
-        Segs[Seg.CS] = WithAccessed(d).ToCache(cs);
-    }
-
-    private void LoadTaskStack(ushort ss, int cpl)
-    {
-        uint error = ss & 0xFFFCu;
-        if ((ss & 0xFFFC) == 0) Fault(Vector.TS, 0);
-        if (!TryReadDescriptor(ss, out var d, out uint address)) Fault(Vector.TS, error);
-        if ((ss & 3) != cpl || !d.IsWritableData || d.Dpl != cpl) Fault(Vector.TS, error);
-        if (!d.Present) Fault(Vector.SS, error);
-        MarkAccessed(d, address);
-        Segs[Seg.SS] = WithAccessed(d).ToCache(ss);
-    }
-
-    private void LoadTaskData(int seg, ushort selector, int cpl)
-    {
-        if ((selector & 0xFFFC) == 0) return; // stays null
-        uint error = selector & 0xFFFCu;
-        if (!TryReadDescriptor(selector, out var d, out uint address)) Fault(Vector.TS, error);
-        if (!d.IsCodeOrData || !d.IsReadable) Fault(Vector.TS, error);
-        int rpl = selector & 3;
-        if (!d.IsConforming && (d.Dpl < cpl || d.Dpl < rpl)) Fault(Vector.TS, error);
-        if (!d.Present) Fault(Vector.NP, error);
-        MarkAccessed(d, address);
-        Segs[seg] = WithAccessed(d).ToCache(selector);
     }
 
     /// <summary>Raises the page fault an access to <paramref name="length"/> bytes of a system structure would raise.</summary>

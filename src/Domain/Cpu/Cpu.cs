@@ -116,9 +116,13 @@ public sealed unsafe partial class Cpu
     public void Fault(int vector, uint errorCode = 0) =>
         throw _fault.Set(vector, errorCode, Vector.HasErrorCode(vector));
 
-    /// <summary>#GP with an error code built from a selector (its RPL bits cleared, EXT left to the delivery).</summary>
+    /// <summary>
+    /// A fault whose error code names a selector: its RPL bits cleared, EXT (bit 0) set when
+    /// <paramref name="ext"/> is 1, i.e. the event being delivered was not caused by the program
+    /// (SDM vol. 3, 6.13). Outside interrupt delivery EXT is left to the delivery.
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    public void FaultSelector(int vector, uint selector) => Fault(vector, selector & 0xFFFC);
+    public void FaultSelector(int vector, uint selector, uint ext = 0) => Fault(vector, (selector & 0xFFFC) | ext);
 
     // ---- 8- and 16-bit register views ----
 

@@ -27,6 +27,13 @@ public readonly struct Descriptor(uint low, uint high)
     public bool IsConforming => IsCode && (Type & 4) != 0;
     public bool IsReadable => IsData || (Type & 2) != 0;
     public bool IsWritableData => IsData && (Type & 2) != 0;
+    /// <summary>The accessed bit of a code or data descriptor (type bit 0, SDM vol. 3, 3.4.5.1).</summary>
+    public bool Accessed => (High & AccessedBit) != 0;
+
+    private const uint AccessedBit = 0x100;
+
+    /// <summary>A code or data descriptor with its accessed bit set, as a segment register holds it once loaded.</summary>
+    public Descriptor WithAccessed() => IsCodeOrData ? new Descriptor(Low, High | AccessedBit) : this;
 
     // Gates (call, interrupt, trap, task)
     public ushort GateSelector => (ushort)(Low >> 16);

@@ -71,6 +71,17 @@ public struct SegmentCache
         CanWrite = usable && !code && (Type & 2) != 0;
     }
 
+    /// <summary>
+    /// The unusable register a null selector loads in protected mode: any access through it is
+    /// #GP(0) (SDM vol. 3, 3.4.2), which a cache with no attributes (not present, system) gives.
+    /// </summary>
+    public static SegmentCache Null(ushort selector)
+    {
+        var s = new SegmentCache { Selector = selector };
+        s.Refresh(protectedMode: true);
+        return s;
+    }
+
     /// <summary>A real-mode segment: base = selector × 16, limit and attributes as left by the last load.</summary>
     public static SegmentCache RealMode(ushort selector, ushort attributes = 0x0093, uint limit = 0xFFFF)
     {

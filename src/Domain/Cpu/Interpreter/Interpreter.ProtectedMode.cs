@@ -100,13 +100,10 @@ internal static unsafe partial class Interpreter
         ushort selector = c.GetOp16(ref i, 0);
         if ((selector & 0xFFFC) == 0)
         {
-            c.Ldtr = new SegmentCache { Selector = selector, Base = 0, Limit = 0, Attributes = 0 };
-            c.Ldtr.Refresh(protectedMode: true);
+            c.Ldtr = SegmentCache.Null(selector);
             return;
         }
-        if ((selector & 4) != 0) c.FaultSelector(Vector.GP, selector);
-        var d = c.ReadDescriptorOrFault(selector, Vector.GP, out _);
-        if (d.IsCodeOrData || d.Type != SystemType.Ldt) c.FaultSelector(Vector.GP, selector);
+        var d = c.ReadLdtDescriptor(selector, Vector.GP);
         if (!d.Present) c.FaultSelector(Vector.NP, selector);
         c.Ldtr = d.ToCache(selector);
     }
@@ -122,12 +119,8 @@ internal static unsafe partial class Interpreter
         RequireCpl0(c);
         ushort selector = c.GetOp16(ref i, 0);
         if ((selector & 0xFFFC) == 0) c.Fault(Vector.GP, 0);
-        if ((selector & 4) != 0) c.FaultSelector(Vector.GP, selector);
-        var d = c.ReadDescriptorOrFault(selector, Vector.GP, out uint address);
-        if (d.IsCodeOrData || (d.Type != SystemType.Tss16Available && d.Type != SystemType.Tss32Available))
-            c.FaultSelector(Vector.GP, selector);
-        if (!d.Present) c.FaultSelector(Vector.NP, selector);
-        var busy = new Descriptor(d.Low, d.High | 0x200);
+        var d = c.ReadTssDescriptor(selector, Vector.GP, busy: false, out uint address);
+        var busy = new Descriptor(d.Low, d.High | Cpu.DescriptorBusy);
         c.WriteDescriptorHigh(address, busy.High);
         c.Tr = busy.ToCache(selector);
     }
