@@ -100,7 +100,7 @@ public sealed unsafe partial class Cpu
     {
         ref SegmentCache s = ref Segs[seg];
         if (!s.CanRead || offset < s.MinOffset || (ulong)offset + (uint)(size - 1) > s.MaxOffset)
-            SegmentFault(seg, rightsOk: false);
+            SegmentFault(seg);
         return s.Base + offset;
     }
 
@@ -110,7 +110,7 @@ public sealed unsafe partial class Cpu
     {
         ref SegmentCache s = ref Segs[seg];
         if (!s.CanWrite || offset < s.MinOffset || (ulong)offset + (uint)(size - 1) > s.MaxOffset)
-            SegmentFault(seg, rightsOk: false);
+            SegmentFault(seg);
         return s.Base + offset;
     }
 
@@ -120,9 +120,8 @@ public sealed unsafe partial class Cpu
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void SegmentFault(int seg, bool rightsOk)
+    private void SegmentFault(int seg)
     {
-        _ = rightsOk; // the same vectors either way; kept for callers that know which check failed
         Fault(seg == Seg.SS ? Vector.SS : Vector.GP, 0);
     }
 
