@@ -115,6 +115,19 @@ internal static class Alu
         return r;
     }
 
+    /// <summary>The status flags of a − b for an operand size in bytes known only at run time (CMPS, SCAS).</summary>
+    public static uint SubStatus(uint a, uint b, int size)
+    {
+        uint status;
+        _ = size switch
+        {
+            1 => Sub<W8>(a, b, 0, out status),
+            2 => Sub<W16>(a, b, 0, out status),
+            _ => Sub<W32>(a, b, 0, out status),
+        };
+        return status;
+    }
+
     /// <summary>AND, OR, XOR, TEST: CF = OF = 0, SF/ZF/PF from the result; AF (undefined) is cleared.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Logic<W>(uint r) where W : struct, IWidth => Szp<W>(r);

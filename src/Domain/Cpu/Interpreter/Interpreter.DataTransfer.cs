@@ -45,12 +45,12 @@ internal static unsafe partial class Interpreter
 
         r.Add(Code.Bswap_r32, &Bswap32);
         r.Add(Code.Bswap_r16, &Bswap16);
-        r.Add(Code.Xadd_rm8_r8, &Xadd8);
-        r.Add(Code.Xadd_rm16_r16, &Xadd16);
-        r.Add(Code.Xadd_rm32_r32, &Xadd32);
-        r.Add(Code.Cmpxchg_rm8_r8, &Cmpxchg8);
-        r.Add(Code.Cmpxchg_rm16_r16, &Cmpxchg16);
-        r.Add(Code.Cmpxchg_rm32_r32, &Cmpxchg32);
+        r.Add(Code.Xadd_rm8_r8, &Xadd<W8>);
+        r.Add(Code.Xadd_rm16_r16, &Xadd<W16>);
+        r.Add(Code.Xadd_rm32_r32, &Xadd<W32>);
+        r.Add(Code.Cmpxchg_rm8_r8, &Cmpxchg<W8>);
+        r.Add(Code.Cmpxchg_rm16_r16, &Cmpxchg<W16>);
+        r.Add(Code.Cmpxchg_rm32_r32, &Cmpxchg<W32>);
         r.Add(Code.Cmpxchg8b_m64, &Cmpxchg8b);
 
         // CMOVcc r16/r32, r/m16/32 (0F 40..4F): the legacy encodings usable outside 64-bit mode.
@@ -207,32 +207,14 @@ internal static unsafe partial class Interpreter
     /// </summary>
     private static void Bswap16(Cpu c, ref Insn i) => c.SetReg16(i.Reg0, 0);
 
-    /// <summary>XADD: TEMP ← SRC + DEST; SRC ← DEST; DEST ← TEMP; flags as ADD.</summary>
-    private static void Xadd8(Cpu c, ref Insn i)
+    /// <summary>XADD: TEMP ← SRC + DEST; SRC ← DEST; DEST ← TEMP; flags as ADD (DEST is written last).</summary>
+    private static void Xadd<W>(Cpu c, ref Insn i) where W : struct, IWidth
     {
-        uint dst = c.GetRmwOp8(ref i, 0), src = c.GetOp8(ref i, 1);
-        uint sum = dst + src;
-        c.SetOp8(ref i, 1, (byte)dst);
-        c.SetOp8(ref i, 0, (byte)sum);
-        c.SetStatusFlags(FlagsOfAddition(dst, src, sum, 0x80));
-    }
-
-    private static void Xadd16(Cpu c, ref Insn i)
-    {
-        uint dst = c.GetRmwOp16(ref i, 0), src = c.GetOp16(ref i, 1);
-        uint sum = dst + src;
-        c.SetOp16(ref i, 1, (ushort)dst);
-        c.SetOp16(ref i, 0, (ushort)sum);
-        c.SetStatusFlags(FlagsOfAddition(dst, src, sum, 0x8000));
-    }
-
-    private static void Xadd32(Cpu c, ref Insn i)
-    {
-        uint dst = c.GetRmwOp32(ref i, 0), src = c.GetOp32(ref i, 1);
-        uint sum = dst + src;
-        c.SetOp32(ref i, 1, dst);
-        c.SetOp32(ref i, 0, sum);
-        c.SetStatusFlags(FlagsOfAddition(dst, src, sum, 0x8000_0000));
+        uint dst = W.GetRmw(c, ref i, 0), src = W.Get(c, ref i, 1);
+        uint sum = Alu.Add<W>(dst, src, 0, out uint status);
+        W.Set(c, ref i, 1, dst);
+        W.Set(c, ref i, 0, sum);
+        Alu.SetStatus(c, status);
     }
 
     /// <summary>
@@ -240,31 +222,17 @@ internal static unsafe partial class Interpreter
     /// accumulator ← DEST. The destination is written in both cases (SDM vol. 2, CMPXCHG), so a
     /// memory operand is checked for writing up front.
     /// </summary>
-    private static void Cmpxchg8(Cpu c, ref Insn i)
+    private static void Cmpxchg<W>(Cpu c, ref Insn i) where W : struct, IWidth
     {
-        uint dst = c.GetRmwOp8(ref i, 0), acc = c.Gpr[Cpu.EAX] & 0xFF;
-        uint flags = FlagsOfSubtraction(acc, dst, acc - dst, 0x80);
-        if (acc == dst) c.SetOp8(ref i, 0, c.GetOp8(ref i, 1));
-        else { c.SetOp8(ref i, 0, (byte)dst); c.SetReg8(Cpu.EAX, (byte)dst); }
-        c.SetStatusFlags(flags);
-    }
-
-    private static void Cmpxchg16(Cpu c, ref Insn i)
-    {
-        uint dst = c.GetRmwOp16(ref i, 0), acc = c.Gpr[Cpu.EAX] & 0xFFFF;
-        uint flags = FlagsOfSubtraction(acc, dst, acc - dst, 0x8000);
-        if (acc == dst) c.SetOp16(ref i, 0, c.GetOp16(ref i, 1));
-        else { c.SetOp16(ref i, 0, (ushort)dst); c.SetReg16(Cpu.EAX, (ushort)dst); }
-        c.SetStatusFlags(flags);
-    }
-
-    private static void Cmpxchg32(Cpu c, ref Insn i)
-    {
-        uint dst = c.GetRmwOp32(ref i, 0), acc = c.Gpr[Cpu.EAX];
-        uint flags = FlagsOfSubtraction(acc, dst, acc - dst, 0x8000_0000);
-        if (acc == dst) c.SetOp32(ref i, 0, c.GetOp32(ref i, 1));
-        else { c.SetOp32(ref i, 0, dst); c.Gpr[Cpu.EAX] = dst; }
-        c.SetStatusFlags(flags);
+        uint dst = W.GetRmw(c, ref i, 0), acc = W.GetReg(c, Cpu.EAX);
+        Alu.Sub<W>(acc, dst, 0, out uint status);
+        if (acc == dst) W.Set(c, ref i, 0, W.Get(c, ref i, 1));
+        else
+        {
+            W.Set(c, ref i, 0, dst);
+            W.SetReg(c, Cpu.EAX, dst);
+        }
+        Alu.SetStatus(c, status);
     }
 
     /// <summary>
@@ -303,38 +271,5 @@ internal static unsafe partial class Interpreter
     {
         uint v = c.GetOp32(ref i, 1);
         if (Condition(c.Eflags, i.Condition)) c.Gpr[i.Reg0] = v;
-    }
-
-    // ---- status flags for XADD and CMPXCHG (SDM vol. 1, appendix A) ----
-
-    /// <summary>CF, PF, AF, ZF, SF, OF of <paramref name="a"/> + <paramref name="b"/> = <paramref name="sum"/> at the width whose sign bit is <paramref name="sign"/>.</summary>
-    private static uint FlagsOfAddition(uint a, uint b, uint sum, uint sign)
-    {
-        uint mask = sign | (sign - 1);
-        uint r = sum & mask;
-        uint f = 0;
-        if (r < (a & mask)) f |= Flags.CF;
-        if (((a ^ r) & (b ^ r) & sign) != 0) f |= Flags.OF;
-        return f | CommonResultFlags(a, b, r, sign);
-    }
-
-    /// <summary>Flags of <paramref name="a"/> − <paramref name="b"/> = <paramref name="diff"/> (as CMP/SUB set them).</summary>
-    private static uint FlagsOfSubtraction(uint a, uint b, uint diff, uint sign)
-    {
-        uint mask = sign | (sign - 1);
-        uint r = diff & mask;
-        uint f = 0;
-        if ((a & mask) < (b & mask)) f |= Flags.CF;
-        if (((a ^ b) & (a ^ r) & sign) != 0) f |= Flags.OF;
-        return f | CommonResultFlags(a, b, r, sign);
-    }
-
-    private static uint CommonResultFlags(uint a, uint b, uint r, uint sign)
-    {
-        uint f = Flags.ParityTable[(int)(r & 0xFF)];
-        if (((a ^ b ^ r) & 0x10) != 0) f |= Flags.AF;
-        if (r == 0) f |= Flags.ZF;
-        if ((r & sign) != 0) f |= Flags.SF;
-        return f;
     }
 }

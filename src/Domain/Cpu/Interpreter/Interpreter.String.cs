@@ -314,7 +314,7 @@ internal static unsafe partial class Interpreter
             uint sign = SignBit(size), mask = sign | (sign - 1);
             uint b = ReadSized(c, Seg.ES, StringIndex(c, Cpu.EDI, a32), size);
             uint a = c.Gpr[Cpu.EAX] & mask;
-            c.SetStatusFlags(FlagsOfSubtraction(a, b, a - b, sign));
+            Alu.SetStatus(c, Alu.SubStatus(a, b, size));
             AdvanceIndex(c, Cpu.EDI, a32, size, 1);
             return RepeatAfterCompare(c, ref i);
         }
@@ -328,10 +328,9 @@ internal static unsafe partial class Interpreter
         public static bool Step(Cpu c, ref Insn i, int size)
         {
             bool a32 = i.Addr32;
-            uint sign = SignBit(size);
             uint a = ReadSized(c, i.Seg, StringIndex(c, Cpu.ESI, a32), size);
             uint b = ReadSized(c, Seg.ES, StringIndex(c, Cpu.EDI, a32), size);
-            c.SetStatusFlags(FlagsOfSubtraction(a, b, a - b, sign));
+            Alu.SetStatus(c, Alu.SubStatus(a, b, size));
             AdvanceIndex(c, Cpu.ESI, a32, size, 1);
             AdvanceIndex(c, Cpu.EDI, a32, size, 1);
             return RepeatAfterCompare(c, ref i);
