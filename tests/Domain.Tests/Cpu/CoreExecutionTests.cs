@@ -83,4 +83,18 @@ public class CoreExecutionTests
         Assert.Equal(0, h.Cpu.Icount);
         Assert.Equal(0u, h.Cpu.Eip);
     }
+
+    [Theory]
+    [InlineData(15, 0x1000, 2)] // 14 operand-size prefixes + NOP: legal; NOP and the HLT after it retire
+    [InlineData(16, 0x2000, 1)] // one prefix more: #GP(0) before anything retires; the handler's HLT does
+    public void An_instruction_longer_than_15_bytes_raises_general_protection(int length, int haltedInCs, long retired)
+    {
+        var h = CpuHarness.RealMode();
+        h.Poke32(13 * 4, 0x2000_0000); // #GP handler at 2000:0000: HLT
+        h.Memory.Ram[0x20000] = 0xF4;
+        h.LoadBytes([.. Enumerable.Repeat((byte)0x66, length - 1), 0x90, 0xF4]);
+        Assert.Equal(RunExit.Halted, h.Run(10));
+        Assert.Equal(haltedInCs, h.Cpu.Segs[Seg.CS].Selector);
+        Assert.Equal(retired, h.Cpu.Icount);
+    }
 }

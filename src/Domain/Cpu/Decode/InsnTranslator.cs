@@ -12,7 +12,7 @@ internal static unsafe class InsnTranslator
         {
             Code = instr.Code,
             Length = (byte)instr.Length,
-            Handler = DispatchTable.Get(instr.Code),
+            Handler = IsTooLong(instr) ? &Interpreter.InstructionTooLong : DispatchTable.Get(instr.Code),
             Base = Insn.NoRegister,
             Index = Insn.NoRegister,
             Rep = instr.HasRepePrefix ? RepPrefix.Repe : instr.HasRepnePrefix ? RepPrefix.Repne : RepPrefix.None,
@@ -87,6 +87,13 @@ internal static unsafe class InsnTranslator
         insn.Op32 = OperandSizeIs32(instr);
         return insn;
     }
+
+    /// <summary>
+    /// Iced stops decoding at the 15-byte limit and reports an invalid instruction of length 15;
+    /// the CPU raises #GP(0) for an instruction longer than 15 bytes (SDM vol. 2, 2.3.11), not
+    /// #UD. (An invalid opcode of exactly 15 bytes is indistinguishable here and gets #GP too.)
+    /// </summary>
+    private static bool IsTooLong(in Instruction instr) => instr.Code == Code.INVALID && instr.Length == 15;
 
     private static void FillMemory(ref Insn insn, in Instruction instr)
     {

@@ -14,6 +14,9 @@ internal static partial class Interpreter
     /// <summary>#UD: an opcode this CPU does not implement, or an invalid encoding.</summary>
     public static void InvalidOpcode(Cpu c, ref Insn i) => c.Fault(Vector.UD);
 
+    /// <summary>#GP(0): an instruction longer than 15 bytes (SDM vol. 2, 2.3.11).</summary>
+    public static void InstructionTooLong(Cpu c, ref Insn i) => c.Fault(Vector.GP, 0);
+
     /// <summary>Every Iced code matching <paramref name="predicate"/>, for registering families of encodings at once.</summary>
     public static IEnumerable<Code> CodesWhere(Func<Code, bool> predicate) =>
         Enum.GetValues<Code>().Where(predicate);
