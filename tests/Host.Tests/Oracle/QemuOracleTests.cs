@@ -16,18 +16,33 @@ public class QemuOracleTests
     private const ulong Seed = 0x1386_0AC1E;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Each seed is one ROM of about 3000 cases; a second seed doubles the inputs for a second of run time.</summary>
-    [Theory]
-    [InlineData(Seed)]
-    [InlineData(0xD1FF_E4E4_7E57UL)]
-    public void Integer_instructions_match_qemu_on_generated_cases(ulong seed)
+    /// <summary>The ROMs: one per kind of case and seed. A second seed doubles the inputs for about a second of run time each.</summary>
+    public enum Part { Integer32, Integer16, MemoryStackStrings32 }
+
+    private static IReadOnlyList<OracleCase> Cases(Part part, ulong seed) => part switch
     {
-        var cases = OracleCaseGenerator.Generate(seed);
+        Part.Integer32 => OracleCaseGenerator.Generate(seed),
+        Part.Integer16 => OracleCaseGenerator.Generate16(seed),
+        _ => OracleCaseGenerator.GenerateMemory(seed),
+    };
+
+    private static string Source(Part part, IReadOnlyList<OracleCase> cases) => OracleRom.Source(cases, part == Part.Integer16 ? 16 : 32);
+
+    [Theory]
+    [InlineData(Part.Integer32, Seed)]
+    [InlineData(Part.Integer32, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.Integer16, Seed)]
+    [InlineData(Part.Integer16, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.MemoryStackStrings32, Seed)]
+    [InlineData(Part.MemoryStackStrings32, 0xD1FF_E4E4_7E57UL)]
+    public void Instructions_match_qemu_on_generated_cases(Part part, ulong seed)
+    {
+        var cases = Cases(part, seed);
         // The generated source, ROM and dumps stay in this directory when the test fails.
-        var dir = Directory.CreateTempSubdirectory("hexemu-oracle-");
+        var dir = Directory.CreateTempSubdirectory($"hexemu-oracle-{part}-");
         string asm = Path.Combine(dir.FullName, "oracle.asm");
         string rom = Path.Combine(dir.FullName, "oracle.rom");
-        File.WriteAllText(asm, OracleRom.Source(cases));
+        File.WriteAllText(asm, Source(part, cases));
         var nasm = RunTool("nasm", Timeout, "-f", "bin", "-o", rom, asm);
         Assert.True(nasm.ExitCode == 0, $"nasm failed: {nasm.Stderr}");
         Assert.Equal(OracleRom.RomBytes, new FileInfo(rom).Length);
@@ -40,9 +55,9 @@ public class QemuOracleTests
         {
             if (Agree(cases[k], expected[k], actual[k])) continue;
             if (++mismatches <= 25)
-                report.Append($"{cases[k]}\n    qemu:   {expected[k]}\n    hexemu: {actual[k]}\n    arithmetic flags compared (defined by the SDM): {FlagNames(cases[k].DefinedFlags)}\n");
+                report.Append($"{cases[k]}\n    qemu:   {expected[k].Describe(actual[k])}\n    hexemu: {actual[k].Describe(expected[k])}\n    arithmetic flags compared (defined by the SDM): {FlagNames(cases[k].DefinedFlags)}\n");
         }
-        Assert.True(mismatches == 0, $"{mismatches} of {cases.Count} cases differ from qemu (first 25; files in {dir.FullName}):\n{report}");
+        Assert.True(mismatches == 0, $"{mismatches} of {cases.Count} {part} cases differ from qemu (first 25; files in {dir.FullName}):\n{report}");
         dir.Delete(recursive: true);
     }
 
@@ -55,20 +70,24 @@ public class QemuOracleTests
         string[] args = ["-bios", rom, "-debugcon", $"file:{dump}", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-display", "none", "-nodefaults", "-no-reboot"];
         var run = emulator == "hexemu" ? HexEmuProcess.Run(Timeout, args) : RunTool(emulator, Timeout, args);
-        long dumped = File.Exists(dump) ? new FileInfo(dump).Length / OracleState.DumpBytes : 0;
+        int dumpBytes = OracleState.DumpBytes(cases[0].Memory.Length);
+        long dumped = File.Exists(dump) ? new FileInfo(dump).Length / dumpBytes : 0;
         string reached = dumped < cases.Count ? $"; it stopped in case {cases[(int)dumped]}" : "";
         Assert.True(run.ExitCode == 1,
             $"{emulator} exited with {run.ExitCode}, not 1 through isa-debug-exit, after {dumped} of {cases.Count} cases{reached}: {run.Stderr}");
-        return ReadDumps(dump, cases.Count, emulator);
+        return ReadDumps(dump, cases.Count, cases[0].Memory.Length, emulator);
     }
 
-    [Fact]
-    public void Generated_cases_are_deterministic_and_numerous()
+    [Theory]
+    [InlineData(Part.Integer32, 2000)]
+    [InlineData(Part.Integer16, 1000)]
+    [InlineData(Part.MemoryStackStrings32, 1000)]
+    public void Generated_cases_are_deterministic_and_numerous(Part part, int atLeast)
     {
-        var a = OracleCaseGenerator.Generate(Seed);
-        var b = OracleCaseGenerator.Generate(Seed);
-        Assert.True(a.Count >= 2000, $"only {a.Count} cases");
-        Assert.Equal(OracleRom.Source(a), OracleRom.Source(b));
+        var a = Cases(part, Seed);
+        var b = Cases(part, Seed);
+        Assert.True(a.Count >= atLeast, $"only {a.Count} cases");
+        Assert.Equal(Source(part, a), Source(part, b));
     }
 
     /// <summary>
@@ -91,14 +110,14 @@ public class QemuOracleTests
         return names.Count == 0 ? "none" : string.Join(' ', names);
     }
 
-    private static OracleState[] ReadDumps(string path, int count, string who)
+    private static OracleState[] ReadDumps(string path, int count, int memoryDwords, string who)
     {
         Assert.True(File.Exists(path), $"{who} wrote no debug console file");
         byte[] bytes = File.ReadAllBytes(path);
-        Assert.True(bytes.Length == count * OracleState.DumpBytes,
-            $"{who} dumped {bytes.Length} bytes, expected {count} cases of {OracleState.DumpBytes}");
+        int size = OracleState.DumpBytes(memoryDwords);
+        Assert.True(bytes.Length == count * size, $"{who} dumped {bytes.Length} bytes, expected {count} cases of {size}");
         var states = new OracleState[count];
-        for (int k = 0; k < count; k++) states[k] = OracleState.Parse(bytes.AsSpan(k * OracleState.DumpBytes, OracleState.DumpBytes));
+        for (int k = 0; k < count; k++) states[k] = OracleState.Parse(bytes.AsSpan(k * size, size), memoryDwords);
         return states;
     }
 
