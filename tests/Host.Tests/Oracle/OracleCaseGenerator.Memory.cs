@@ -17,12 +17,30 @@ public sealed partial class OracleCaseGenerator
     public static IReadOnlyList<OracleCase> GenerateMemory(ulong seed)
     {
         var g = new OracleCaseGenerator(seed, AreaDwords);
-        g.Addressing32();
-        g.Addressing16();
-        g.Stack();
-        g.Strings();
+        g.MemoryGroups();
         return g._cases;
     }
+
+    /// <summary>The same groups for 16-bit code, where 16-bit addresses, pushes and returns are the default; a seeded sample that fits the ROM.</summary>
+    public static IReadOnlyList<OracleCase> GenerateMemory16(ulong seed)
+    {
+        var g = new OracleCaseGenerator(seed, AreaDwords, bits: 16);
+        g.MemoryGroups();
+        var sample = new SplitMix64(seed ^ 0x1616);
+        var kept = g._cases.Where(_ => sample.Next() % 100 < 40).Take(OracleRom.CasesPerSegment16(AreaDwords) * OracleRom.Segments16).ToList();
+        return kept.Select((c, k) => c with { Index = k }).ToList();
+    }
+
+    private void MemoryGroups()
+    {
+        Addressing32();
+        Addressing16();
+        Stack();
+        Strings();
+    }
+
+    /// <summary>The prefix that selects the operand size other than the code segment's default.</summary>
+    private string OtherOperandSize => _bits == 32 ? "o16 " : "o32 ";
 
     /// <summary>A target address inside the area with room for <paramref name="bytes"/> bytes.</summary>
     private uint Target(int bytes) => AreaStart + (uint)(_rng.Next() % (AreaEnd - AreaStart - (uint)bytes + 1));
@@ -81,7 +99,7 @@ public sealed partial class OracleCaseGenerator
                 0 => $"{wide}{baseReg}+{index}*{scale}{dispText}",
                 1 => $"{wide}{baseReg}{dispText}",
                 2 => $"nosplit {index}*{scale}+0x{disp:X}", // nosplit: NASM would make [ebp*2] into [ebp+ebp]
-                _ => $"0x{disp:X}",
+                _ => $"dword 0x{disp:X}",   // dword: a 32-bit address in 16-bit code too
             };
             string mem = $"{SizeName(size)} [{address}]";
             var (text, defined) = MemoryInstruction(size, mem);
@@ -194,23 +212,36 @@ public sealed partial class OracleCaseGenerator
                 {
                     uint level = (uint)(_rng.Next() % 4);
                     uint frame = Pick(new uint[] { 0, 4, 8, 12, 16, (uint)(_rng.Next() % 32) });
-                    text = $"{(n % 21 == 14 ? "o16 " : "")}enter {frame}, {level}";
+                    text = $"{(n % 21 == 14 ? OtherOperandSize : "")}enter {frame}, {level}";
                     uint ebp = AreaStart + 16 + (uint)(_rng.Next() % (AreaEnd - AreaStart - 20));
                     extra = s => s.Regs[5] = ebp;
                     break;
                 }
                 case 15:
                 {
-                    text = (n & 1) == 0 ? "leave" : "o16 leave";
+                    text = (n & 1) == 0 ? "leave" : OtherOperandSize + "leave";
                     uint ebp = AreaStart + (uint)(_rng.Next() % (AreaEnd - AreaStart - 4));
                     extra = s => s.Regs[5] = ebp;
                     break;
                 }
-                case 16: text = "call $+5"; break;
-                case 17: text = "call $+7\ndb 0xF4, 0xF4"; break; // skips two HLTs
-                case 18: text = (n & 1) == 0 ? "mov ebx, $+7\ncall ebx" : "mov dword [SCRATCH], $+16\ncall dword [SCRATCH]"; break;
-                case 19: text = "push dword $+6\nret"; break;
-                default: text = $"push dword $+8\nret {Pick(new[] { 0, 4, 8, 12, 0x20 })}"; break;
+                case 16: text = _bits == 32 ? "call $+5" : Pick(new[] { "call $+3", "call dword $+6" }); break;
+                case 17: text = _bits == 32 ? "call $+7\ndb 0xF4, 0xF4" : "call $+5\ndb 0xF4, 0xF4"; break; // skips two HLTs
+                // Targets as offsets in the code segment: absolute in 32-bit code; in 16-bit code the
+                // segments start at ROM offsets that are multiples of 64 KiB (OracleRom).
+                case 18:
+                    text = (_bits, n & 1) switch
+                    {
+                        (32, 0) => "mov ebx, $+7\ncall ebx",
+                        (32, _) => "mov dword [SCRATCH], $+16\ncall dword [SCRATCH]",
+                        (_, 0) => "mov bx, ($-$$+5) & 0xFFFF\ncall bx",
+                        _ => "mov word [SCRATCH], ($-$$+10) & 0xFFFF\ncall word [SCRATCH]",
+                    };
+                    break;
+                case 19: text = _bits == 32 ? "push dword $+6\nret" : Pick(new[] { "push strict word ($-$$+4) & 0xFFFF\nret", "push strict dword ($-$$+8) & 0xFFFF\no32 ret" }); break;
+                default:
+                    int release = Pick(new[] { 0, 4, 8, 12, 0x20 });
+                    text = _bits == 32 ? $"push dword $+8\nret {release}" : $"push strict word ($-$$+6) & 0xFFFF\nret {release}";
+                    break;
             }
             Add(text, Arith, s =>
             {
@@ -238,7 +269,8 @@ public sealed partial class OracleCaseGenerator
             bool compares = op is "cmps" or "scas";
             string prefix = (n / 15 % 3) switch { 0 => "", 1 => compares ? "repe " : "rep ", _ => compares ? "repne " : "rep " };
             bool repeated = prefix != "";
-            bool a16 = _rng.Next() % 5 == 0;
+            bool otherAddressSize = _rng.Next() % 5 == 0;
+            bool a16 = (_bits == 16) != otherAddressSize;
             bool down = (_rng.Next() & 1) == 0;
             bool shifted = (_rng.Next() & 1) == 0;
             uint count = repeated ? (uint)(_rng.Next() % 21) : 1;
@@ -249,9 +281,18 @@ public sealed partial class OracleCaseGenerator
                 return down ? low + span - (uint)size : low;
             }
             uint source = Pointer(), destination = Pointer();
+            // A quarter of the moves overlap by a few bytes, the destination ahead of the source in the
+            // copy's direction: each element must be read after the previous one is written.
+            if (op == "movs" && _rng.Next() % 4 == 0)
+            {
+                uint gap = 1 + (uint)(_rng.Next() % (2 * (ulong)size));
+                uint ahead = down ? source - gap : source + gap;
+                uint low = down ? ahead - (span - (uint)size) : ahead;
+                if (low >= AreaStart && low + span <= AreaEnd) destination = ahead;
+            }
             bool equalRun = compares && (_rng.Next() & 1) == 0;
             uint stopAt = (uint)(_rng.Next() % (count + 2)); // beyond the count: the run never differs
-            string text = $"{(a16 ? "a16 " : "")}{prefix}{op}{suffix}";
+            string text = $"{(otherAddressSize ? (_bits == 32 ? "a16 " : "a32 ") : "")}{prefix}{op}{suffix}";
             Add(text, Arith, s =>
             {
                 s.Flags = (s.Flags & ~DF) | (down ? DF : 0);

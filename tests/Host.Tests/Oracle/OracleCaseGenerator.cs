@@ -25,11 +25,13 @@ public sealed partial class OracleCaseGenerator
     private readonly SplitMix64 _rng;
     private readonly List<OracleCase> _cases = [];
     private readonly int _areaDwords;
+    private readonly int _bits;   // the code segment's default operand and address size
 
-    private OracleCaseGenerator(ulong seed, int areaDwords = 3)
+    private OracleCaseGenerator(ulong seed, int areaDwords = 3, int bits = 32)
     {
         _rng = new SplitMix64(seed);
         _areaDwords = areaDwords;
+        _bits = bits;
     }
 
     /// <summary>The integer-instruction cases for flat 32-bit code, with three scratch dwords.</summary>
@@ -59,7 +61,7 @@ public sealed partial class OracleCaseGenerator
         g.Conditionals();
         g.Bcd();
         var sample = new SplitMix64(seed ^ 0x16);
-        var kept = g._cases.Where(_ => sample.Next() % 100 < 45).Take(OracleRom.CasesPerSegment16 * 3).ToList();
+        var kept = g._cases.Where(_ => sample.Next() % 100 < 45).Take(OracleRom.CasesPerSegment16(3) * OracleRom.Segments16).ToList();
         return kept.Select((c, k) => c with { Index = k }).ToList();
     }
 

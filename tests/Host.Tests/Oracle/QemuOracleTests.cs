@@ -4,12 +4,14 @@ using System.Text;
 namespace HexEmu.Host.Tests.Oracle;
 
 /// <summary>
-/// Differential test of the integer instructions against qemu-system-i386 as an oracle: one
+/// Differential test of the integer instructions against qemu-system-i386 as an oracle: each
 /// generated ROM (see <see cref="OracleCaseGenerator"/> and <see cref="OracleRom"/>) runs on both,
-/// and every case's registers, scratch memory and defined flags must agree. Only the flags the
-/// Intel SDM leaves undefined are masked (QEMU is no 386 there). No defined result was found where
-/// QEMU departs from the SDM for these inputs; such an input would be excluded in the generator,
-/// with its SDM reference.
+/// and every case's registers (ESP included), scratch memory and defined flags must agree. The ROMs
+/// are the arithmetic groups in 32-bit and in 16-bit code, and memory addressing, stack and string
+/// instructions over a 260-byte scratch area, again in both code sizes. Only the flags the Intel SDM
+/// leaves undefined are masked (QEMU is no 386 there). No defined result was found where QEMU departs
+/// from the SDM for these inputs; such an input would be excluded in the generator, with its SDM
+/// reference.
 /// </summary>
 public class QemuOracleTests
 {
@@ -17,16 +19,18 @@ public class QemuOracleTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The ROMs: one per kind of case and seed. A second seed doubles the inputs for about a second of run time each.</summary>
-    public enum Part { Integer32, Integer16, MemoryStackStrings32 }
+    public enum Part { Integer32, Integer16, MemoryStackStrings32, MemoryStackStrings16 }
 
     private static IReadOnlyList<OracleCase> Cases(Part part, ulong seed) => part switch
     {
         Part.Integer32 => OracleCaseGenerator.Generate(seed),
         Part.Integer16 => OracleCaseGenerator.Generate16(seed),
-        _ => OracleCaseGenerator.GenerateMemory(seed),
+        Part.MemoryStackStrings32 => OracleCaseGenerator.GenerateMemory(seed),
+        _ => OracleCaseGenerator.GenerateMemory16(seed),
     };
 
-    private static string Source(Part part, IReadOnlyList<OracleCase> cases) => OracleRom.Source(cases, part == Part.Integer16 ? 16 : 32);
+    private static string Source(Part part, IReadOnlyList<OracleCase> cases) =>
+        OracleRom.Source(cases, part is Part.Integer16 or Part.MemoryStackStrings16 ? 16 : 32);
 
     [Theory]
     [InlineData(Part.Integer32, Seed)]
@@ -35,6 +39,8 @@ public class QemuOracleTests
     [InlineData(Part.Integer16, 0xD1FF_E4E4_7E57UL)]
     [InlineData(Part.MemoryStackStrings32, Seed)]
     [InlineData(Part.MemoryStackStrings32, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.MemoryStackStrings16, Seed)]
+    [InlineData(Part.MemoryStackStrings16, 0xD1FF_E4E4_7E57UL)]
     public void Instructions_match_qemu_on_generated_cases(Part part, ulong seed)
     {
         var cases = Cases(part, seed);
@@ -82,6 +88,7 @@ public class QemuOracleTests
     [InlineData(Part.Integer32, 2000)]
     [InlineData(Part.Integer16, 1000)]
     [InlineData(Part.MemoryStackStrings32, 1000)]
+    [InlineData(Part.MemoryStackStrings16, 500)]
     public void Generated_cases_are_deterministic_and_numerous(Part part, int atLeast)
     {
         var a = Cases(part, Seed);
