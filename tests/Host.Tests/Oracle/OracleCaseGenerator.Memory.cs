@@ -21,10 +21,14 @@ public sealed partial class OracleCaseGenerator
         return g._cases;
     }
 
-    /// <summary>The same groups for 16-bit code, where 16-bit addresses, pushes and returns are the default; a seeded sample that fits the ROM.</summary>
+    /// <summary>
+    /// The same groups for 16-bit code with a 16-bit stack segment (OracleRom.Source with stack16), where
+    /// 16-bit addresses, pushes and returns are the default and ESP's upper half must survive the stack
+    /// instructions; a seeded sample that fits the ROM.
+    /// </summary>
     public static IReadOnlyList<OracleCase> GenerateMemory16(ulong seed)
     {
-        var g = new OracleCaseGenerator(seed, AreaDwords, bits: 16);
+        var g = new OracleCaseGenerator(seed, AreaDwords, bits: 16) { _stack16 = true };
         g.MemoryGroups();
         var sample = new SplitMix64(seed ^ 0x1616);
         var kept = g._cases.Where(_ => sample.Next() % 100 < 40).Take(OracleRom.CasesPerSegment16(AreaDwords) * OracleRom.Segments16).ToList();
@@ -186,6 +190,8 @@ public sealed partial class OracleCaseGenerator
         for (int n = 0; n < 420; n++)
         {
             uint esp = StackPointer();
+            // With a 16-bit stack only SP counts; a [ESP+d] operand is a 32-bit address, though, so those keep the upper half clear.
+            if (_stack16 && n % 21 != 8) esp |= Value() & 0xFFFF0000;
             uint flagsValue = 0x2 | ((uint)_rng.Next() & (Arith | DF));
             Action<Inputs>? extra = null;
             string text;
@@ -205,7 +211,7 @@ public sealed partial class OracleCaseGenerator
                 case 11: text = Pick(new[] { "pushfd", "pushfw" }); break;
                 case 12:
                     text = Pick(new[] { "popfd", "popfw" });
-                    extra = s => WriteArea(s, esp, flagsValue, 4);
+                    extra = s => WriteArea(s, esp & 0xFFFF, flagsValue, 4); // SP: the area is below 64 KiB
                     break;
                 case 13:
                 case 14:

@@ -26,6 +26,7 @@ public sealed partial class OracleCaseGenerator
     private readonly List<OracleCase> _cases = [];
     private readonly int _areaDwords;
     private readonly int _bits;   // the code segment's default operand and address size
+    private bool _stack16;        // SS is a 16-bit segment (OracleRom.Source's stack16)
 
     private OracleCaseGenerator(ulong seed, int areaDwords = 3, int bits = 32)
     {

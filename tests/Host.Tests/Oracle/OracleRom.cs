@@ -47,7 +47,9 @@ public static class OracleRom
         return area;
     }
 
-    public static string Source(IReadOnlyList<OracleCase> cases, int bits = 32)
+    /// <param name="stack16">SS gets a 16-bit data segment (B clear, limit 0xFFFF): pushes, pops and the
+    /// stack accesses of CALL, RET, ENTER and LEAVE use SP and leave the upper half of ESP alone (SDM Vol. 3, 3.4.5).</param>
+    public static string Source(IReadOnlyList<OracleCase> cases, int bits = 32, bool stack16 = false)
     {
         if (bits is not (16 or 32)) throw new ArgumentOutOfRangeException(nameof(bits));
         int dwords = cases[0].Memory.Length;
@@ -69,7 +71,7 @@ public static class OracleRom
         if (bits == 32)
         {
             s.Append("bits 32\nstart32:\n");
-            SegmentSetup(s);
+            SegmentSetup(s, stack16);
             Cases(s, cases, 32, "");
             s.Append("    xor eax, eax\n    out 0xF4, al                ; isa-debug-exit: status (0 << 1) | 1\n    hlt\n");
             Routines(s, 32, "", dwords);
@@ -90,7 +92,7 @@ public static class OracleRom
             }
             s.Append("\n; Start-up code for the 16-bit ROM: set up data segments in 32-bit code, then enter segment 0.\n");
             s.Append(CultureInfo.InvariantCulture, $"    times 0x{RomBytes - 0x10000:X} - ($ - $$) db 0xFF\nbits 32\nstart32:\n");
-            SegmentSetup(s);
+            SegmentSetup(s, stack16);
             s.Append("    jmp 0x20:0\n");
         }
         s.Append("""
@@ -107,6 +109,7 @@ public static class OracleRom
                 dq 0xFF009BFC0000FFFF       ; 0x20 code: 16-bit, base 0xFFFC0000, limit 0xFFFF, accessed
                 dq 0xFF009BFD0000FFFF       ; 0x28 code: 16-bit, base 0xFFFD0000
                 dq 0xFF009BFE0000FFFF       ; 0x30 code: 16-bit, base 0xFFFE0000
+                dq 0x000093000000FFFF       ; 0x38 data: base 0, limit 0xFFFF, B clear (a 16-bit stack), accessed
             gdtr:
                 dw gdtr - gdt - 1
                 dd gdt
@@ -128,12 +131,13 @@ public static class OracleRom
         return s.ToString();
     }
 
-    private static void SegmentSetup(StringBuilder s) => s.Append("""
+    private static void SegmentSetup(StringBuilder s, bool stack16) => s.Append($"""
             mov ax, 0x10
             mov ds, ax
             mov es, ax
             mov fs, ax
             mov gs, ax
+            mov ax, {(stack16 ? "0x38              ; a 16-bit stack" : "0x10")}
             mov ss, ax
             mov esp, STACK_TOP
 
