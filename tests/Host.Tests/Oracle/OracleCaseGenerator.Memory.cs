@@ -22,13 +22,13 @@ public sealed partial class OracleCaseGenerator
     }
 
     /// <summary>
-    /// The same groups for 16-bit code with a 16-bit stack segment (OracleRom.Source with stack16), where
-    /// 16-bit addresses, pushes and returns are the default and ESP's upper half must survive the stack
-    /// instructions; a seeded sample that fits the ROM.
+    /// The same groups for 16-bit code, where 16-bit addresses, pushes and returns are the default; with
+    /// <paramref name="stack16"/> (OracleRom.Source's too) SS is a 16-bit segment and ESP's upper half
+    /// must survive the stack instructions. A seeded sample that fits the ROM.
     /// </summary>
-    public static IReadOnlyList<OracleCase> GenerateMemory16(ulong seed)
+    public static IReadOnlyList<OracleCase> GenerateMemory16(ulong seed, bool stack16)
     {
-        var g = new OracleCaseGenerator(seed, AreaDwords, bits: 16) { _stack16 = true };
+        var g = new OracleCaseGenerator(seed, AreaDwords, bits: 16) { _stack16 = stack16 };
         g.MemoryGroups();
         var sample = new SplitMix64(seed ^ 0x1616);
         var kept = g._cases.Where(_ => sample.Next() % 100 < 40).Take(OracleRom.CasesPerSegment16(AreaDwords) * OracleRom.Segments16).ToList();
