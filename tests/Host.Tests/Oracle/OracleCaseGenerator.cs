@@ -6,7 +6,7 @@ namespace HexEmu.Host.Tests.Oracle;
 /// carry-using instructions and conditions see both states. Only inputs whose results the Intel SDM
 /// defines are generated (no dividing faults, no zero BSF/BSR sources, no over-long SHLD/SHRD).
 /// </summary>
-public sealed class OracleCaseGenerator
+public sealed partial class OracleCaseGenerator
 {
     public const uint CF = 0x001, PF = 0x004, AF = 0x010, ZF = 0x040, SF = 0x080, OF = 0x800;
     public const uint Arith = CF | PF | AF | ZF | SF | OF;
@@ -24,12 +24,51 @@ public sealed class OracleCaseGenerator
 
     private readonly SplitMix64 _rng;
     private readonly List<OracleCase> _cases = [];
+    private readonly int _areaDwords;
+    private readonly int _bits;   // the code segment's default operand and address size
+    private bool _stack16;        // SS is a 16-bit segment (OracleRom.Source's stack16)
 
-    private OracleCaseGenerator(ulong seed) => _rng = new SplitMix64(seed);
+    private OracleCaseGenerator(ulong seed, int areaDwords = 3, int bits = 32)
+    {
+        _rng = new SplitMix64(seed);
+        _areaDwords = areaDwords;
+        _bits = bits;
+    }
 
+    /// <summary>The integer-instruction cases for flat 32-bit code, with three scratch dwords.</summary>
     public static IReadOnlyList<OracleCase> Generate(ulong seed)
     {
         var g = new OracleCaseGenerator(seed);
+        g.IntegerGroups();
+        return g._cases;
+    }
+
+    /// <summary>
+    /// The arithmetic groups again for 16-bit code (<see cref="OracleRom.Source"/> with 16 bits): there the
+    /// unprefixed forms are the 16-bit ones and 32-bit operands take the 0x66 prefix. A seeded sample of
+    /// them fits the ROM's 16-bit code segments.
+    /// </summary>
+    public static IReadOnlyList<OracleCase> Generate16(ulong seed)
+    {
+        var g = new OracleCaseGenerator(seed);
+        g.BinaryAlu();
+        g.UnaryAlu();
+        g.Multiply();
+        g.Divide();
+        g.ShiftsAndRotates();
+        g.DoubleShifts();
+        g.BitTests();
+        g.Moves();
+        g.Conditionals();
+        g.Bcd();
+        var sample = new SplitMix64(seed ^ 0x16);
+        var kept = g._cases.Where(_ => sample.Next() % 100 < 45).Take(OracleRom.CasesPerSegment16(3) * OracleRom.Segments16).ToList();
+        return kept.Select((c, k) => c with { Index = k }).ToList();
+    }
+
+    private void IntegerGroups()
+    {
+        var g = this;
         g.BinaryAlu();
         g.UnaryAlu();
         g.Multiply();
@@ -44,24 +83,32 @@ public sealed class OracleCaseGenerator
         g.Conditionals();
         g.AddressArithmetic();
         g.Bcd();
-        return g._cases;
     }
 
-    /// <summary>The inputs of a case being built: registers, EFLAGS and the scratch dword.</summary>
-    private sealed class Inputs
+    /// <summary>The inputs of a case being built: registers, EFLAGS, the scratch area and DS.</summary>
+    private sealed class Inputs(uint[] memory)
     {
         public uint[] Regs = new uint[8];
         public uint Flags;
-        public uint Mem;
-        public uint Below, Above;   // the dwords either side of the scratch one
+        public uint[] Memory = memory;   // the scratch area, OracleRom.ScratchStart upward
+        public bool ShiftedDs;
+        private int Center => Memory.Length / 2;
+        public uint Mem { get => Memory[Center]; set => Memory[Center] = value; }
+        public uint Below { get => Memory[Center - 1]; set => Memory[Center - 1] = value; }   // the dwords either side of SCRATCH
+        public uint Above { get => Memory[Center + 1]; set => Memory[Center + 1] = value; }
     }
 
     private void Add(string instruction, uint defined, Action<Inputs>? setup = null)
     {
-        var s = new Inputs { Flags = 0x2 | ((uint)_rng.Next() & Arith), Mem = Value(), Below = Value(), Above = Value() };
-        for (int k = 0; k < 8; k++) s.Regs[k] = k == 4 ? 0 : Value();
+        uint flags = 0x2 | ((uint)_rng.Next() & Arith);
+        uint fillSeed = _areaDwords > 3 ? (uint)_rng.Next() | 1 : 0;
+        var s = new Inputs(_areaDwords > 3 ? OracleRom.Fill(fillSeed, _areaDwords) : new uint[_areaDwords]) { Flags = flags };
+        s.Mem = Value();
+        s.Below = Value();
+        s.Above = Value();
+        for (int k = 0; k < 8; k++) s.Regs[k] = k == 4 ? OracleRom.StackTop : Value();
         setup?.Invoke(s);
-        _cases.Add(new OracleCase(_cases.Count, instruction, s.Regs, s.Flags, [s.Below, s.Mem, s.Above], defined));
+        _cases.Add(new OracleCase(_cases.Count, instruction, s.Regs, s.Flags, s.Memory, defined, fillSeed, s.ShiftedDs));
     }
 
     // ---- groups ------------------------------------------------------------------------------

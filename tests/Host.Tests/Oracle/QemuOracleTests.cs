@@ -4,30 +4,54 @@ using System.Text;
 namespace HexEmu.Host.Tests.Oracle;
 
 /// <summary>
-/// Differential test of the integer instructions against qemu-system-i386 as an oracle: one
+/// Differential test of the integer instructions against qemu-system-i386 as an oracle: each
 /// generated ROM (see <see cref="OracleCaseGenerator"/> and <see cref="OracleRom"/>) runs on both,
-/// and every case's registers, scratch memory and defined flags must agree. Only the flags the
-/// Intel SDM leaves undefined are masked (QEMU is no 386 there). No defined result was found where
-/// QEMU departs from the SDM for these inputs; such an input would be excluded in the generator,
-/// with its SDM reference.
+/// and every case's registers (ESP included), scratch memory and defined flags must agree. The ROMs
+/// are the arithmetic groups in 32-bit and in 16-bit code, and memory addressing, stack and string
+/// instructions over a 260-byte scratch area, again in both code sizes (16-bit code on a 16-bit and on a 32-bit stack). Only the flags the Intel SDM
+/// leaves undefined are masked (QEMU is no 386 there). No defined result was found where QEMU departs
+/// from the SDM for these inputs; such an input would be excluded in the generator, with its SDM
+/// reference.
 /// </summary>
 public class QemuOracleTests
 {
     private const ulong Seed = 0x1386_0AC1E;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Each seed is one ROM of about 3000 cases; a second seed doubles the inputs for a second of run time.</summary>
-    [Theory]
-    [InlineData(Seed)]
-    [InlineData(0xD1FF_E4E4_7E57UL)]
-    public void Integer_instructions_match_qemu_on_generated_cases(ulong seed)
+    /// <summary>The ROMs: one per kind of case and seed. A second seed doubles the inputs for about a second of run time each.</summary>
+    public enum Part { Integer32, Integer16, MemoryStackStrings32, MemoryStackStrings16, MemoryStackStrings16Ss32 }
+
+    private static IReadOnlyList<OracleCase> Cases(Part part, ulong seed) => part switch
     {
-        var cases = OracleCaseGenerator.Generate(seed);
+        Part.Integer32 => OracleCaseGenerator.Generate(seed),
+        Part.Integer16 => OracleCaseGenerator.Generate16(seed),
+        Part.MemoryStackStrings32 => OracleCaseGenerator.GenerateMemory(seed),
+        _ => OracleCaseGenerator.GenerateMemory16(seed, stack16: part == Part.MemoryStackStrings16),
+    };
+
+    /// <summary>MemoryStackStrings16 runs 16-bit code on a 16-bit stack, MemoryStackStrings16Ss32 on a 32-bit one.</summary>
+    private static string Source(Part part, IReadOnlyList<OracleCase> cases) =>
+        OracleRom.Source(cases, part is Part.Integer16 or Part.MemoryStackStrings16 or Part.MemoryStackStrings16Ss32 ? 16 : 32,
+            stack16: part == Part.MemoryStackStrings16);
+
+    [Theory]
+    [InlineData(Part.Integer32, Seed)]
+    [InlineData(Part.Integer32, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.Integer16, Seed)]
+    [InlineData(Part.Integer16, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.MemoryStackStrings32, Seed)]
+    [InlineData(Part.MemoryStackStrings32, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.MemoryStackStrings16, Seed)]
+    [InlineData(Part.MemoryStackStrings16, 0xD1FF_E4E4_7E57UL)]
+    [InlineData(Part.MemoryStackStrings16Ss32, Seed)]
+    public void Instructions_match_qemu_on_generated_cases(Part part, ulong seed)
+    {
+        var cases = Cases(part, seed);
         // The generated source, ROM and dumps stay in this directory when the test fails.
-        var dir = Directory.CreateTempSubdirectory("hexemu-oracle-");
+        var dir = Directory.CreateTempSubdirectory($"hexemu-oracle-{part}-");
         string asm = Path.Combine(dir.FullName, "oracle.asm");
         string rom = Path.Combine(dir.FullName, "oracle.rom");
-        File.WriteAllText(asm, OracleRom.Source(cases));
+        File.WriteAllText(asm, Source(part, cases));
         var nasm = RunTool("nasm", Timeout, "-f", "bin", "-o", rom, asm);
         Assert.True(nasm.ExitCode == 0, $"nasm failed: {nasm.Stderr}");
         Assert.Equal(OracleRom.RomBytes, new FileInfo(rom).Length);
@@ -40,9 +64,9 @@ public class QemuOracleTests
         {
             if (Agree(cases[k], expected[k], actual[k])) continue;
             if (++mismatches <= 25)
-                report.Append($"{cases[k]}\n    qemu:   {expected[k]}\n    hexemu: {actual[k]}\n    arithmetic flags compared (defined by the SDM): {FlagNames(cases[k].DefinedFlags)}\n");
+                report.Append($"{cases[k]}\n    qemu:   {expected[k].Describe(actual[k])}\n    hexemu: {actual[k].Describe(expected[k])}\n    arithmetic flags compared (defined by the SDM): {FlagNames(cases[k].DefinedFlags)}\n");
         }
-        Assert.True(mismatches == 0, $"{mismatches} of {cases.Count} cases differ from qemu (first 25; files in {dir.FullName}):\n{report}");
+        Assert.True(mismatches == 0, $"{mismatches} of {cases.Count} {part} cases differ from qemu (first 25; files in {dir.FullName}):\n{report}");
         dir.Delete(recursive: true);
     }
 
@@ -55,20 +79,26 @@ public class QemuOracleTests
         string[] args = ["-bios", rom, "-debugcon", $"file:{dump}", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-display", "none", "-nodefaults", "-no-reboot"];
         var run = emulator == "hexemu" ? HexEmuProcess.Run(Timeout, args) : RunTool(emulator, Timeout, args);
-        long dumped = File.Exists(dump) ? new FileInfo(dump).Length / OracleState.DumpBytes : 0;
+        int dumpBytes = OracleState.DumpBytes(cases[0].Memory.Length);
+        long dumped = File.Exists(dump) ? new FileInfo(dump).Length / dumpBytes : 0;
         string reached = dumped < cases.Count ? $"; it stopped in case {cases[(int)dumped]}" : "";
         Assert.True(run.ExitCode == 1,
             $"{emulator} exited with {run.ExitCode}, not 1 through isa-debug-exit, after {dumped} of {cases.Count} cases{reached}: {run.Stderr}");
-        return ReadDumps(dump, cases.Count, emulator);
+        return ReadDumps(dump, cases.Count, cases[0].Memory.Length, emulator);
     }
 
-    [Fact]
-    public void Generated_cases_are_deterministic_and_numerous()
+    [Theory]
+    [InlineData(Part.Integer32, 2000)]
+    [InlineData(Part.Integer16, 1000)]
+    [InlineData(Part.MemoryStackStrings32, 1000)]
+    [InlineData(Part.MemoryStackStrings16, 500)]
+    [InlineData(Part.MemoryStackStrings16Ss32, 500)]
+    public void Generated_cases_are_deterministic_and_numerous(Part part, int atLeast)
     {
-        var a = OracleCaseGenerator.Generate(Seed);
-        var b = OracleCaseGenerator.Generate(Seed);
-        Assert.True(a.Count >= 2000, $"only {a.Count} cases");
-        Assert.Equal(OracleRom.Source(a), OracleRom.Source(b));
+        var a = Cases(part, Seed);
+        var b = Cases(part, Seed);
+        Assert.True(a.Count >= atLeast, $"only {a.Count} cases");
+        Assert.Equal(Source(part, a), Source(part, b));
     }
 
     /// <summary>
@@ -91,14 +121,14 @@ public class QemuOracleTests
         return names.Count == 0 ? "none" : string.Join(' ', names);
     }
 
-    private static OracleState[] ReadDumps(string path, int count, string who)
+    private static OracleState[] ReadDumps(string path, int count, int memoryDwords, string who)
     {
         Assert.True(File.Exists(path), $"{who} wrote no debug console file");
         byte[] bytes = File.ReadAllBytes(path);
-        Assert.True(bytes.Length == count * OracleState.DumpBytes,
-            $"{who} dumped {bytes.Length} bytes, expected {count} cases of {OracleState.DumpBytes}");
+        int size = OracleState.DumpBytes(memoryDwords);
+        Assert.True(bytes.Length == count * size, $"{who} dumped {bytes.Length} bytes, expected {count} cases of {size}");
         var states = new OracleState[count];
-        for (int k = 0; k < count; k++) states[k] = OracleState.Parse(bytes.AsSpan(k * OracleState.DumpBytes, OracleState.DumpBytes));
+        for (int k = 0; k < count; k++) states[k] = OracleState.Parse(bytes.AsSpan(k * size, size), memoryDwords);
         return states;
     }
 
