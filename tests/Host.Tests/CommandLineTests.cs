@@ -54,4 +54,12 @@ public class CommandLineTests
         var e = Assert.Throws<CommandLineException>(() => QemuCommandLine.Parse([option]));
         Assert.Equal(message, e.Message);
     }
+
+    [Fact]
+    public void Only_display_none_is_accepted()
+    {
+        Assert.NotNull(QemuCommandLine.Parse(["-display", "none"]));
+        var e = Assert.Throws<CommandLineException>(() => QemuCommandLine.Parse(["-display", "gtk"]));
+        Assert.Equal("-display gtk: only '-display none' is supported", e.Message);
+    }
 }

@@ -66,7 +66,7 @@ public static class QemuCommandLine
         "h" or "help" => o with { ShowHelp = true },
         // No display exists, so these only confirm what already holds.
         "nographic" or "nodefaults" => o,
-        "display" => SubOptions.Split(value)[0].Value == "none" || SubOptions.Split(value)[0].Key == "none"
+        "display" => SubOptions.Split(value)[0].Key == "none"
             ? o
             : throw new CommandLineException($"-display {value}: only '-display none' is supported"),
         _ => throw new CommandLineException($"-{name}: invalid option"),
