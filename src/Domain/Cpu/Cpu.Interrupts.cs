@@ -82,9 +82,19 @@ public sealed partial class Cpu
     }
 
     /// <summary>The single-step trap (#DB) taken after an instruction executed with TF set.</summary>
-    private void SingleStepTrap()
+    private void SingleStepTrap() => DebugTrap(1u << 14); // DR6.BS
+
+    /// <summary>The debug trap a task switch into a TSS with its T flag owes.</summary>
+    private void TaskSwitchTrap()
     {
-        Dr[6] |= 1u << 14; // BS
+        TaskSwitchTrapPending = false;
+        DebugTrap(1u << 15); // DR6.BT
+    }
+
+    /// <summary>A #DB trap at the current instruction boundary, recording its cause in DR6.</summary>
+    private void DebugTrap(uint dr6Cause)
+    {
+        Dr[6] |= dr6Cause;
         try
         {
             DeliverInterrupt(Vector.DB, 0, false, InterruptKind.Exception, Eip);

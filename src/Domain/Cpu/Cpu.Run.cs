@@ -68,6 +68,11 @@ public sealed unsafe partial class Cpu
                     if (ShutdownRequested) return RunExit.Shutdown;
                     if (_stopRequested) return RunExit.StopRequested;
                     if (Icount >= _stopAt) return RunExit.BudgetReached;
+                    if (TaskSwitchTrapPending)
+                    {
+                        TaskSwitchTrap(); // a debug trap comes before external interrupts
+                        continue;
+                    }
                     if (!InterruptShadow && (Eflags & Flags.IF) != 0 && InterruptSource is { HasPendingInterrupt: true } source)
                     {
                         Halted = false;

@@ -12,9 +12,9 @@ public sealed partial class Cpu
 {
     public const string StateSection = "cpu";
     /// <summary>Bump when the payload layout changes; <see cref="LoadState"/> reads versions up to this.</summary>
-    public const ushort StateVersion = 1;
+    public const ushort StateVersion = 2; // 2 added the pending task-switch debug trap
     private const int SegmentCacheBytes = 22;
-    private const int StatePayloadBytes = 10 * 4 + 8 * SegmentCacheBytes + 4 * 4 + 4 * 4 + 8 * 4 + 2 * 8 + 4;
+    private const int StatePayloadBytes = 10 * 4 + 8 * SegmentCacheBytes + 4 * 4 + 4 * 4 + 8 * 4 + 2 * 8 + 5;
 
     public void SaveState(StateWriter w)
     {
@@ -40,6 +40,7 @@ public sealed partial class Cpu
         w.WriteBool(InterruptShadow);
         w.WriteBool(ShutdownRequested);
         w.WriteU8((byte)Cpl);
+        w.WriteBool(TaskSwitchTrapPending);
         w.EndSection();
     }
 
@@ -50,6 +51,8 @@ public sealed partial class Cpu
     public void LoadState(StateReader r)
     {
         var section = r.Open(StateSection, StateVersion);
+        if (section.Version != StateVersion)
+            throw new StateFormatException($"section '{StateSection}' has version {section.Version}; this build reads only version {StateVersion}");
         section.ExpectLength(StatePayloadBytes);
         var backup = new StateWriter();
         SaveState(backup);
@@ -90,6 +93,7 @@ public sealed partial class Cpu
         int cpl = s.ReadU8();
         if (cpl > 3) throw new StateFormatException($"section '{StateSection}': CPL {cpl}");
         Cpl = cpl;
+        TaskSwitchTrapPending = s.ReadBool();
         s.End();
     }
 

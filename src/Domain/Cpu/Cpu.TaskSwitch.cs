@@ -26,6 +26,9 @@ public sealed partial class Cpu
     /// and within the GDT, names a TSS that is available (busy for IRET), present, and large enough.
     /// Privilege checks (TSS or task-gate DPL against CPL and RPL) are the caller's.
     /// </summary>
+    /// <summary>Offset of the word whose bit 0 is the T (debug trap) flag in a 32-bit TSS.</summary>
+    private const uint Tss32TrapWord = 0x64;
+
     public void TaskSwitch(ushort tssSelector, TaskSwitchSource source) => TaskSwitch(tssSelector, source, NextEip);
 
     /// <summary>The task switch with an explicit return address for the old task (a fault's EIP when an exception switches tasks).</summary>
@@ -83,6 +86,9 @@ public sealed partial class Cpu
         for (int r = 0; r < 8; r++) Gpr[r] = gpr[r];
         LoadTaskSegments(sel, newLdt);
         if (NextEip > Segs[Seg.CS].MaxOffset) Fault(Vector.GP, 0);
+        // The debug trap flag of a 32-bit TSS: #DB once the switch is complete, before the new
+        // task's first instruction, with DR6.BT set (SDM vol. 3, 7.2.1 and 18.3.1.5).
+        if (new32 && (ReadSystem(newBase + Tss32TrapWord, 2) & 1) != 0) TaskSwitchTrapPending = true;
         EndBlock();
     }
 

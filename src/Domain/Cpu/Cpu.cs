@@ -49,6 +49,9 @@ public sealed unsafe partial class Cpu
     /// <summary>A triple fault (or similar) asked the machine to shut down; the machine decides to reset or stop.</summary>
     public bool ShutdownRequested;
 
+    /// <summary>A task switch into a TSS with its T flag set owes a debug trap before the next instruction.</summary>
+    public bool TaskSwitchTrapPending;
+
     /// <summary>Interrupts are inhibited for one instruction (after MOV SS, POP SS, STI).</summary>
     public bool InterruptShadow;
 
@@ -106,7 +109,7 @@ public sealed unsafe partial class Cpu
         Dr[6] = 0xFFFF0FF0;
         Dr[7] = 0x400;
         SetCpl(0); // also points the TLB back at the supervisor tags
-        Halted = ShutdownRequested = InterruptShadow = false;
+        Halted = ShutdownRequested = InterruptShadow = TaskSwitchTrapPending = false;
         FlushTlb();
         _blocks.Clear();
     }

@@ -251,4 +251,43 @@ public class TaskSwitchTests
         Assert.Equal(0xDEAD_0000u, t.Peek32(T.TssA + 0x1C)); // CR3 is not saved in the old TSS
         Assert.Equal(NewEip, c.NextEip);
     }
+
+    /// <summary>
+    /// The T flag of a 32-bit TSS (SDM vol. 3, 7.2.1): once the switch is complete a #DB trap is
+    /// taken before the new task's first instruction, with DR6.BT (bit 15) set.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_TSS_with_its_T_flag_set_traps_before_the_new_tasks_first_instruction(bool trapFlag)
+    {
+        const uint Handler = 0x1_3000;
+        var t = Machine();
+        var c = t.Cpu;
+        t.Poke16(T.TssB + 0x64, (ushort)(trapFlag ? 1 : 0));
+        t.Poke32(T.TssB + 4, T.Ring0Stack);
+        t.Poke32(T.TssB + 8, T.Data0);
+        t.Gate(1, T.Code0, Handler, T.InterruptGate32);
+        t.Code(Handler, T.Hlt);
+        t.Code(NewEip, 0x90, 0x90, 0x0F, 0x0B);                    // NOP, NOP, then UD2 (#UD: no gate)
+        t.Code(CpuHarness.CodeAddress, 0xEA, 0, 0, 0, 0, 0x30, 0); // JMP FAR TSS B:0
+        c.Eip = CpuHarness.CodeAddress;
+
+        var exit = c.Run(3);
+
+        if (trapFlag)
+        {
+            Assert.Equal(Cpu.RunExit.Halted, exit);
+            Assert.Equal(2, c.Icount);                              // the JMP and the handler's HLT
+            Assert.Equal(T.Code0, c.Segs[Seg.CS].Selector);
+            Assert.Equal(NewEip, t.Peek32(T.Ring0Stack - 20));     // return EIP: the first instruction, not run
+            Assert.Equal(1u << 15, c.Dr[6] & (1u << 15));
+        }
+        else
+        {
+            Assert.Equal(3, c.Icount);                              // JMP, NOP, NOP: no trap
+            Assert.Equal(NewEip + 2, c.Eip);
+            Assert.Equal(0u, c.Dr[6] & (1u << 15));
+        }
+    }
 }

@@ -52,6 +52,7 @@ public class CpuStateTests
         c.Halted = true;
         c.InterruptShadow = true;
         c.ShutdownRequested = true;
+        c.TaskSwitchTrapPending = true;
         c.SetCpl(3);
         h.Memory.Ram[0x1234] = 0x56;
         h.Memory.Ram[^1] = 0x78;
@@ -86,6 +87,7 @@ public class CpuStateTests
         Assert.Equal(a.Dr, b.Dr);
         Assert.Equal((a.Icount, a.TscOffset), (b.Icount, b.TscOffset));
         Assert.Equal((true, true, true, 3), (b.Halted, b.InterruptShadow, b.ShutdownRequested, b.Cpl));
+        Assert.True(b.TaskSwitchTrapPending);
         Assert.Equal(0xFFEF_FFFFu, copy.Memory.A20Mask);
         Assert.Equal(0x56, copy.Memory.Ram[0x1234]);
         Assert.Equal(0x78, copy.Memory.Ram[^1]);
