@@ -485,6 +485,29 @@ public class DualPicTests
     }
 
     [Fact]
+    public void The_INTR_output_follows_the_master_INT()
+    {
+        var intr = new RecordingLine();
+        var pic = new DualPic(intr);
+        pic.Master.Write(a0: false, 0x11); pic.Master.Write(a0: true, 0x20); pic.Master.Write(a0: true, 0x04); pic.Master.Write(a0: true, 0x01);
+        pic.Line(1).Set(true);
+        Assert.True(intr.High);
+        pic.AcknowledgeInterrupt();
+        Assert.False(intr.High);
+        pic.Line(1).Set(false);
+        pic.Line(1).Set(true);
+        Assert.False(intr.High);               // IR1 in service
+        pic.Master.Write(a0: false, 0x20);
+        Assert.True(intr.High);                // the EOI lets the new edge through
+    }
+
+    private sealed class RecordingLine : HexEmu.Domain.Devices.IIrqLine
+    {
+        public bool High { get; private set; }
+        public void Set(bool high) => High = high;
+    }
+
+    [Fact]
     public void Line_numbers_outside_0_to_15_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _pic.Line(16));

@@ -28,9 +28,14 @@ public sealed partial class DualPic : IInterruptSource, IPortDevice
 
     private readonly IIrqLine[] _lines = new IIrqLine[IrqCount];
 
-    public DualPic()
+    /// <param name="intr">
+    /// Optional: told the master's INT level after every change. The CPU samples
+    /// <see cref="HasPendingInterrupt"/> only between blocks, so the machine can use this to end
+    /// the current block when a request appears (e.g. after an OUT that unmasks one).
+    /// </param>
+    public DualPic(IIrqLine? intr = null)
     {
-        Master = new Pic8259(isMaster: true, MasterElcrWritable);
+        Master = new Pic8259(isMaster: true, MasterElcrWritable, intr);
         Slave = new Pic8259(isMaster: false, SlaveElcrWritable, new CascadeInput(Master));
         for (int irq = 0; irq < IrqCount; irq++) _lines[irq] = new IrqInput(this, irq);
     }

@@ -58,6 +58,7 @@ public sealed partial class Pic8259
         set
         {
             _elcr = (byte)(value & _elcrWritable);
+            _edgeLatches &= (byte)~LevelTriggered; // latches belong to edge inputs only
             UpdateOutput();
         }
     }
