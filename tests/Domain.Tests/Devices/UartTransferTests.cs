@@ -236,4 +236,28 @@ public class UartTransferTests
         Assert.Equal(0x00, rig.In(UartRig.Rbr));        // a break reads as a zero character
         Assert.Equal(0x60, rig.In(UartRig.Lsr));
     }
+
+    [Fact]
+    public void A_reported_break_is_not_reported_again_when_more_characters_arrive()
+    {
+        var rig = new UartRig();
+        rig.Init();
+        rig.Uart.ReceiveBreak();
+        Assert.Equal(0xF1, rig.In(UartRig.Lsr));        // BI | error in FIFO | DR
+        rig.Receive((byte)'y');
+        Assert.Equal(0xE1, rig.In(UartRig.Lsr));        // the break character still waits, BI was read
+        Assert.Equal(0x00, rig.In(UartRig.Rbr));
+        Assert.Equal(0x61, rig.In(UartRig.Lsr));        // 'y' on top, no error
+        Assert.Equal((byte)'y', rig.In(UartRig.Rbr));
+    }
+
+    [Fact]
+    public void In_16450_mode_a_break_sets_BI_with_a_zero_character()
+    {
+        var rig = new UartRig();
+        rig.Init(fcr: 0x00);
+        rig.Uart.ReceiveBreak();
+        Assert.Equal(0x71, rig.In(UartRig.Lsr));        // BI | DR, no FIFO error bit in 16450 mode
+        Assert.Equal(0x00, rig.In(UartRig.Rbr));
+    }
 }
