@@ -60,14 +60,14 @@ public sealed partial class Uart16550
     }
 
     /// <summary>
-    /// Drives the IRQ line as a PC serial card wires it: INTRPT reaches the bus only through a
-    /// driver enabled by the OUT2 output. In loopback the datasheet forces the modem outputs to
-    /// their inactive state, so OUT2 is off at the pin and the IRQ line is low whatever MCR bit 3
-    /// says (the interrupt still shows in IIR). The line is only touched when its level changes.
+    /// Drives the IRQ line whenever an enabled interrupt is pending, as QEMU does. On a real PC
+    /// card the line passes through a driver enabled by MCR.OUT2 (and is forced off in loopback),
+    /// but QEMU does not model that gate and guests rely on it: xv6, for one, leaves MCR at 0 and
+    /// still expects IRQ 4. The line is only touched when its level changes.
     /// </summary>
     private void DriveIrq()
     {
-        bool level = InterruptPending && (_modemControl & Mcr.Out2) != 0 && !Loopback;
+        bool level = InterruptPending;
         if (level == _irqLevel) return;
         _irqLevel = level;
         _irq.Set(level);
