@@ -198,15 +198,19 @@ public class I8042ControllerTests
     }
 
     [Fact]
-    public void A_byte_for_the_empty_aux_port_times_out_with_fe()
+    public void Bytes_for_the_aux_port_reach_the_mouse_and_its_replies_come_back_on_irq12()
     {
         var rig = new KeyboardRig();
         rig.Command(0xD4);
-        rig.Data(0xF2);
-        Assert.Equal(I8042Status.OutputBufferFull | I8042Status.AuxOutputBufferFull | I8042Status.Timeout, rig.Status & 0x61);
+        rig.Data(0xF2); // mouse: identify
+        Assert.Equal(I8042Status.OutputBufferFull | I8042Status.AuxOutputBufferFull, rig.Status & 0x61);
         Assert.True(rig.Irq12.High);
-        Assert.Equal(0xFE, rig.ReadData());
-        Assert.Equal(0, rig.Status & I8042Status.Timeout);
+        Assert.False(rig.Irq1.High);
+        Assert.Equal(0xFA, rig.ReadData());
+        Assert.True(rig.Irq12.High);
+        Assert.Equal(0x00, rig.ReadData()); // standard PS/2 mouse ID
+        Assert.False(rig.Irq12.High);
+        Assert.Equal(2, rig.Irq12.RisingEdges);
     }
 
     [Fact]

@@ -25,6 +25,14 @@ public class I8042StateTests
         rig.WriteCommandByte(0x65); // translate, IRQ1, system flag, aux off
         rig.Command(0x67);
         rig.Data(0x5C);            // controller RAM byte 7
+        foreach (byte b in new byte[] { 0xF3, 200, 0xF3, 100, 0xF3, 80, 0xF4 })
+        {
+            rig.Command(0xD4);     // mouse: wheel knock, reporting on
+            rig.Data(b);
+        }
+        rig.Drain();
+        rig.Command(0xA7);
+        rig.Mouse.Move(2, 3, buttons: 0x02, wheel: 1); // held back behind the disabled aux clock
         rig.Keyboard.SendScancodes([ScancodeTranslation.BreakPrefix]); // translation holds the prefix back
         rig.Command(0xAD);
         rig.Keyboard.PressKey(0x1C);                                    // queued behind the disabled clock
@@ -61,6 +69,9 @@ public class I8042StateTests
             rig.Command(0xAE);                      // the keyboard's bytes follow, translated
             Assert.Equal(new byte[] { 0x9E, 0x9E }, rig.Drain()); // the held prefix marks the make code as a break
             Assert.Equal(0x5C, rig.Query(0x27));
+            rig.Command(0xA8);
+            Assert.Equal(new byte[] { 0x0A, 0x02, 0x03, 0x01 }, rig.Drain());
+            Assert.Empty(rig.Irq12.Levels); // command byte 0x65 keeps IRQ12 off
             Assert.Equal(0x04, rig.Keyboard.Leds);
             Assert.Equal(0x1F, rig.Keyboard.Typematic);
         }

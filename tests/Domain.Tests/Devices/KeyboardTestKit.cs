@@ -31,6 +31,7 @@ internal sealed class KeyboardRig
     public KeyboardRig() => Kbc = new I8042Controller(Irq1, Irq12, A20Levels.Add, () => ResetRequests++);
 
     public Ps2Keyboard Keyboard => Kbc.Keyboard;
+    public Ps2Mouse Mouse => Kbc.Mouse;
 
     public byte Status => (byte)Kbc.Read(0x64, 1);
     public bool OutputFull => (Status & I8042Status.OutputBufferFull) != 0;

@@ -90,12 +90,9 @@ public sealed partial class I8042Controller
             case 0xD3:
                 QueueReply(value, fromAux: true);
                 break;
-            case 0xD4:
-                // Nothing is plugged into the auxiliary port: the controller gives up waiting for
-                // the device's clock and reports a timeout with 0xFE, as PS/2 controllers do.
+            case 0xD4: // To the mouse, whose clock the controller releases for that, as for the keyboard
                 _ram[0] &= unchecked((byte)~I8042CommandByte.AuxDisabled);
-                _timeout = true;
-                QueueReply(NoDeviceReply, fromAux: true);
+                Mouse.Receive(value);
                 break;
         }
     }

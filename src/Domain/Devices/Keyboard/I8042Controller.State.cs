@@ -3,7 +3,7 @@ using HexEmu.Domain.State;
 namespace HexEmu.Domain.Devices.Keyboard;
 
 /// <summary>
-/// Saving and loading the controller and its keyboard (two sections). The interrupt line levels
+/// Saving and loading the controller, its keyboard and its mouse (three sections). The interrupt line levels
 /// are not saved: they follow from the state, and the interrupt controller saves what it latched.
 /// </summary>
 public sealed partial class I8042Controller
@@ -11,7 +11,7 @@ public sealed partial class I8042Controller
     public const string StateSection = "i8042";
     /// <summary>Bump when the payload layout changes.</summary>
     public const ushort StateVersion = 1;
-    private const int StatePayloadBytes = RamSize + 13;
+    private const int StatePayloadBytes = RamSize + 11;
 
     public void SaveState(StateWriter w)
     {
@@ -27,14 +27,13 @@ public sealed partial class I8042Controller
         w.WriteU8(_awaitingDataFor);
         w.WriteBool(_systemFlag);
         w.WriteBool(_lastWriteWasCommand);
-        w.WriteBool(_timeout);
         w.WriteBool(_breakPrefixSeen);
-        w.WriteU8(0); // reserved for an auxiliary device's presence
         w.EndSection();
         Keyboard.SaveState(w);
+        Mouse.SaveState(w);
     }
 
-    /// <summary>Loads both sections; a malformed one leaves controller and keyboard as they were.</summary>
+    /// <summary>Loads the three sections; a malformed one leaves controller, keyboard and mouse as they were.</summary>
     public void LoadState(StateReader r)
     {
         var s = r.Open(StateSection, StateVersion);
@@ -46,10 +45,22 @@ public sealed partial class I8042Controller
         byte reply = s.ReadU8();
         bool replyPending = s.ReadBool(), replyFromAux = s.ReadBool();
         byte awaitingDataFor = s.ReadU8();
-        bool systemFlag = s.ReadBool(), lastWriteWasCommand = s.ReadBool(), timeout = s.ReadBool(), breakPrefixSeen = s.ReadBool();
-        if (s.ReadU8() != 0) throw new StateFormatException($"section '{StateSection}': auxiliary devices are not supported");
+        bool systemFlag = s.ReadBool(), lastWriteWasCommand = s.ReadBool(), breakPrefixSeen = s.ReadBool();
         s.End();
-        Keyboard.LoadState(r); // validates before changing anything, too
+        // Each device validates its whole section before changing anything; save first so a
+        // malformed mouse section can put the keyboard back.
+        var keyboardBefore = new StateWriter();
+        Keyboard.SaveState(keyboardBefore);
+        Keyboard.LoadState(r);
+        try
+        {
+            Mouse.LoadState(r);
+        }
+        catch (StateFormatException)
+        {
+            Keyboard.LoadState(new StateReader(keyboardBefore.ToArray()));
+            throw;
+        }
 
         ram.CopyTo(_ram, 0);
         _outputPort = outputPort;
@@ -62,7 +73,6 @@ public sealed partial class I8042Controller
         _awaitingDataFor = awaitingDataFor;
         _systemFlag = systemFlag;
         _lastWriteWasCommand = lastWriteWasCommand;
-        _timeout = timeout;
         _breakPrefixSeen = breakPrefixSeen;
         _keyboardIrqHigh = _outputBufferFull && !_outputFromAux && (_ram[0] & I8042CommandByte.KeyboardInterrupt) != 0;
         _auxIrqHigh = _outputBufferFull && _outputFromAux && (_ram[0] & I8042CommandByte.AuxInterrupt) != 0;

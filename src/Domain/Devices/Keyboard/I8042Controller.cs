@@ -4,7 +4,7 @@ namespace HexEmu.Domain.Devices.Keyboard;
 
 /// <summary>
 /// The PC's 8042 keyboard controller: data port 0x60, status/command port 0x64, a PS/2
-/// keyboard on its first port and an empty auxiliary (mouse) port. Besides the keyboard it
+/// keyboard on its first port and a PS/2 mouse on the auxiliary port, as QEMU's PC has. Besides the keyboard it
 /// owns the output port whose bit 1 gates address line 20 and whose bit 0 resets the
 /// processor, which is why a PC reboots through 0xFE and opens A20 through 0xD1.
 /// Facts follow the IBM PC/AT Technical Reference (keyboard controller), the PS/2 Hardware
@@ -22,8 +22,6 @@ public sealed partial class I8042Controller : IPortDevice
     public const byte InterfaceTestPassed = 0x00;
     /// <summary>Input port (0xC0): bit 7 = keyboard not inhibited, as QEMU reports.</summary>
     public const byte InputPortValue = 0x80;
-    /// <summary>What an empty auxiliary port answers a byte sent to it, with the timeout status bit.</summary>
-    public const byte NoDeviceReply = 0xFE;
 
     private const int RamSize = 32;
 
@@ -46,7 +44,6 @@ public sealed partial class I8042Controller : IPortDevice
     private byte _awaitingDataFor;
     private bool _systemFlag;
     private bool _lastWriteWasCommand;
-    private bool _timeout;
     /// <summary>Translation saw a set 2 break prefix (0xF0) and sets bit 7 of the next byte.</summary>
     private bool _breakPrefixSeen;
 
@@ -66,11 +63,15 @@ public sealed partial class I8042Controller : IPortDevice
         _setA20 = setA20;
         _requestReset = requestReset;
         Keyboard = new Ps2Keyboard { OutputAvailable = Service };
+        Mouse = new Ps2Mouse { OutputAvailable = Service };
         ResetRegisters();
     }
 
     /// <summary>The keyboard on the first port, where the machine injects host key events.</summary>
     public Ps2Keyboard Keyboard { get; }
+
+    /// <summary>The mouse on the auxiliary port, where the machine injects host motion.</summary>
+    public Ps2Mouse Mouse { get; }
 
     public byte CommandByte => _ram[0];
     public byte OutputPort => _outputPort;
@@ -81,20 +82,21 @@ public sealed partial class I8042Controller : IPortDevice
             | (_systemFlag ? I8042Status.SystemFlag : 0)
             | (_lastWriteWasCommand ? I8042Status.CommandWritten : 0)
             | I8042Status.KeyboardUnlocked
-            | (_outputBufferFull && _outputFromAux ? I8042Status.AuxOutputBufferFull : 0)
-            | (_timeout ? I8042Status.Timeout : 0));
+            | (_outputBufferFull && _outputFromAux ? I8042Status.AuxOutputBufferFull : 0));
 
     private bool Translating => (_ram[0] & I8042CommandByte.Translate) != 0;
     private bool KeyboardClockEnabled => (_ram[0] & I8042CommandByte.KeyboardDisabled) == 0;
+    private bool AuxClockEnabled => (_ram[0] & I8042CommandByte.AuxDisabled) == 0;
 
     /// <summary>
-    /// System reset (power-on or the machine's reset): QEMU's reset values, keyboard reset too.
+    /// System reset (power-on or the machine's reset): QEMU's reset values, keyboard and mouse too.
     /// The A20 gate is not driven: the machine resets it along with memory.
     /// </summary>
     public void Reset()
     {
         ResetRegisters();
         Keyboard.Reset();
+        Mouse.Reset();
         UpdateInterruptLines();
     }
 
@@ -110,7 +112,6 @@ public sealed partial class I8042Controller : IPortDevice
         _awaitingDataFor = 0;
         _systemFlag = false;
         _lastWriteWasCommand = true;
-        _timeout = false;
         _breakPrefixSeen = false;
     }
 
@@ -135,7 +136,6 @@ public sealed partial class I8042Controller : IPortDevice
         if (_outputBufferFull)
         {
             _outputBufferFull = false;
-            _timeout = false;
             // Drop the line before the next byte raises it again, so an edge-triggered PIC sees it.
             UpdateInterruptLines();
             Service();
@@ -143,7 +143,10 @@ public sealed partial class I8042Controller : IPortDevice
         return value;
     }
 
-    /// <summary>Moves the next byte into an empty output buffer and drives the interrupt lines to match.</summary>
+    /// <summary>
+    /// Moves the next byte into an empty output buffer and drives the interrupt lines to match.
+    /// The controller's own replies go first, then the keyboard, then the mouse (QEMU's order).
+    /// </summary>
     private void Service()
     {
         if (!_outputBufferFull)
@@ -153,7 +156,7 @@ public sealed partial class I8042Controller : IPortDevice
                 _replyPending = false;
                 Load(_reply, _replyFromAux);
             }
-            else if (KeyboardClockEnabled)
+            if (!_outputBufferFull && KeyboardClockEnabled)
             {
                 while (Keyboard.HasOutput)
                 {
@@ -172,6 +175,8 @@ public sealed partial class I8042Controller : IPortDevice
                     break;
                 }
             }
+            if (!_outputBufferFull && AuxClockEnabled && Mouse.HasOutput)
+                Load(Mouse.TakeOutput(), fromAux: true);
         }
         UpdateInterruptLines();
     }

@@ -15,7 +15,7 @@ public static class I8042Status
     public const byte KeyboardUnlocked = 0x10;
     /// <summary>The output buffer's byte came from the auxiliary (mouse) port.</summary>
     public const byte AuxOutputBufferFull = 0x20;
-    /// <summary>Timeout: a device did not answer (here: a byte sent to an empty auxiliary port).</summary>
+    /// <summary>Timeout: a device did not answer (never set here: both devices are present and answer at once).</summary>
     public const byte Timeout = 0x40;
     public const byte ParityError = 0x80;
 }
