@@ -186,6 +186,21 @@ public class I8042ControllerTests
     }
 
     [Fact]
+    public void Irq1_stays_low_while_the_keyboard_interface_is_disabled()
+    {
+        // QEMU's choice: a driver that polls with the keyboard port off gets its replies without IRQ1.
+        var rig = new KeyboardRig();
+        rig.Command(0xAD);
+        rig.Command(0x20);
+        Assert.True(rig.OutputFull);
+        Assert.False(rig.Irq1.High);
+        rig.Command(0xAE); // the byte is still there: the line comes up now
+        Assert.True(rig.Irq1.High);
+        Assert.Equal(0x13, rig.ReadData()); // the command byte as read while the keyboard was disabled
+        Assert.False(rig.Irq1.High);
+    }
+
+    [Fact]
     public void Write_keyboard_output_buffer_is_read_back_as_keyboard_data_untranslated()
     {
         var rig = new KeyboardRig();

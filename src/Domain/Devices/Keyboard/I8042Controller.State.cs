@@ -74,7 +74,7 @@ public sealed partial class I8042Controller
         _systemFlag = systemFlag;
         _lastWriteWasCommand = lastWriteWasCommand;
         _breakPrefixSeen = breakPrefixSeen;
-        _keyboardIrqHigh = _outputBufferFull && !_outputFromAux && (_ram[0] & I8042CommandByte.KeyboardInterrupt) != 0;
-        _auxIrqHigh = _outputBufferFull && _outputFromAux && (_ram[0] & I8042CommandByte.AuxInterrupt) != 0;
+        _keyboardIrqHigh = KeyboardIrqLevel;
+        _auxIrqHigh = AuxIrqLevel;
     }
 }

@@ -191,12 +191,12 @@ public sealed partial class I8042Controller : IPortDevice
     /// <summary>
     /// IRQ1 follows "output buffer holds a keyboard byte and command byte bit 0", IRQ12 the same
     /// for auxiliary bytes and bit 1: the 8042 drives its OBF outputs as levels that stay up
-    /// until the host reads port 0x60.
+    /// until the host reads port 0x60. Like QEMU, IRQ1 also stays low while the keyboard
+    /// interface is disabled, so replies to a driver that polls with the port off raise nothing.
     /// </summary>
     private void UpdateInterruptLines()
     {
-        bool keyboard = _outputBufferFull && !_outputFromAux && (_ram[0] & I8042CommandByte.KeyboardInterrupt) != 0;
-        bool aux = _outputBufferFull && _outputFromAux && (_ram[0] & I8042CommandByte.AuxInterrupt) != 0;
+        bool keyboard = KeyboardIrqLevel, aux = AuxIrqLevel;
         if (keyboard != _keyboardIrqHigh)
         {
             _keyboardIrqHigh = keyboard;
@@ -208,6 +208,12 @@ public sealed partial class I8042Controller : IPortDevice
             _auxIrq.Set(aux);
         }
     }
+
+    private bool KeyboardIrqLevel =>
+        _outputBufferFull && !_outputFromAux && KeyboardClockEnabled && (_ram[0] & I8042CommandByte.KeyboardInterrupt) != 0;
+
+    private bool AuxIrqLevel =>
+        _outputBufferFull && _outputFromAux && (_ram[0] & I8042CommandByte.AuxInterrupt) != 0;
 
     private void QueueReply(byte value, bool fromAux = false)
     {
