@@ -58,4 +58,26 @@ public class SystemControlPortATests
         Assert.Equal(new[] { false }, _a20);
         Assert.Equal(0, _resets);
     }
+
+    [Fact]
+    public void Port_92_and_the_keyboard_controller_share_the_gate_and_the_last_writer_wins()
+    {
+        // The machine gives both devices the same callbacks (PhysicalMemory.SetA20, reset request).
+        var levels = new List<bool>();
+        int resets = 0;
+        var kbc = new I8042Controller(new RecordingIrqLine(), new RecordingIrqLine(), levels.Add, () => resets++);
+        var port92 = new SystemControlPortA(levels.Add, () => resets++);
+
+        port92.Write(0x92, 1, 0x02);           // fast A20 on
+        kbc.Write(0x64, 1, 0xD1);
+        kbc.Write(0x60, 1, 0xDD);              // keyboard controller turns it off
+        port92.Write(0x92, 1, 0x02);           // and port 0x92 on again
+        kbc.Write(0x64, 1, 0xDF);              // 0xDF command: on (already on: the level is driven again)
+        Assert.Equal(new[] { true, false, true, true }, levels);
+        Assert.Equal(0, resets);
+
+        kbc.Write(0x64, 1, 0xFE);
+        port92.Write(0x92, 1, 0x03);
+        Assert.Equal(2, resets);
+    }
 }
