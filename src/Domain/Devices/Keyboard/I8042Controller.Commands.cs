@@ -77,6 +77,8 @@ public sealed partial class I8042Controller
                 _ram[command & 0x1F] = value;
                 if (command == 0x60)
                 {
+                    // PC/AT Technical Reference: the status system flag "can be changed by writing
+                    // to the system flag bit in the command byte" (QEMU leaves it alone; Bochs agrees with the manual).
                     _systemFlag = (value & I8042CommandByte.SystemFlag) != 0;
                     if (!Translating) _breakPrefixSeen = false;
                 }

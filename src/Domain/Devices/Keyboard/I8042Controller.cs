@@ -4,9 +4,9 @@ namespace HexEmu.Domain.Devices.Keyboard;
 
 /// <summary>
 /// The PC's 8042 keyboard controller: data port 0x60, status/command port 0x64, a PS/2
-/// keyboard on its first port and a PS/2 mouse on the auxiliary port, as QEMU's PC has. Besides the keyboard it
-/// owns the output port whose bit 1 gates address line 20 and whose bit 0 resets the
-/// processor, which is why a PC reboots through 0xFE and opens A20 through 0xD1.
+/// keyboard on its first port and a PS/2 mouse on the auxiliary port, as QEMU's PC has.
+/// Besides the two devices it owns the output port whose bit 1 gates address line 20 and whose
+/// bit 0 resets the processor, which is why a PC reboots through 0xFE and opens A20 through 0xD1.
 /// Facts follow the IBM PC/AT Technical Reference (keyboard controller), the PS/2 Hardware
 /// Interface Technical Reference and the OSDev "8042 PS/2 Controller" page; where they leave a
 /// choice, QEMU's i8042 decides (reset values, replies, immediate transfers).
