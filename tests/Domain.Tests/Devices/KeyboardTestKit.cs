@@ -1,23 +1,8 @@
 using HexEmu.Domain.Devices;
 using HexEmu.Domain.Devices.Keyboard;
+using HexEmu.Domain.Tests.Support;
 
 namespace HexEmu.Domain.Tests.Devices;
-
-/// <summary>An interrupt line that records every level driven on it.</summary>
-internal sealed class RecordingIrqLine : IIrqLine
-{
-    public List<bool> Levels { get; } = [];
-    public bool High { get; private set; }
-    /// <summary>Low→high transitions: what an edge-triggered 8259 input counts as requests.</summary>
-    public int RisingEdges { get; private set; }
-
-    public void Set(bool high)
-    {
-        Levels.Add(high);
-        if (high && !High) RisingEdges++;
-        High = high;
-    }
-}
 
 /// <summary>An i8042 with recording lines and callbacks, driven through its ports as a guest driver would.</summary>
 internal sealed class KeyboardRig

@@ -1,4 +1,5 @@
 using HexEmu.Domain.Devices.Keyboard;
+using HexEmu.Domain.Tests.Support;
 
 namespace HexEmu.Domain.Tests.Devices;
 

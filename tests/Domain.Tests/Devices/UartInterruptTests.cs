@@ -1,3 +1,5 @@
+using HexEmu.Domain.Tests.Support;
+
 namespace HexEmu.Domain.Tests.Devices;
 
 /// <summary>Interrupt sources, their priorities (PC16550D Table IV) and how they drive the IRQ line.</summary>
@@ -8,12 +10,12 @@ public class UartInterruptTests
     {
         var rig = new UartRig();
         rig.Init();
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         rig.Out(UartRig.Ier, 0x02);
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Assert.Equal(0xC2, rig.In(UartRig.Iir));
         // Reading IIR while THRE is the reported source clears it.
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
     }
 
@@ -38,7 +40,7 @@ public class UartInterruptTests
         Assert.Equal(1, rig.Irq.RisingEdges);
         rig.Out(UartRig.Thr, (byte)'A');
         Assert.Equal([(byte)'A'], rig.Sink.Bytes);
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Assert.Equal(2, rig.Irq.RisingEdges);           // the line dropped on the write and rose when THR emptied
         Assert.Equal(0xC2, rig.In(UartRig.Iir));
     }
@@ -49,7 +51,7 @@ public class UartInterruptTests
         var rig = new UartRig();
         rig.Init(ier: 0x02);
         rig.Out(UartRig.Ier, 0x00);
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
     }
 
@@ -73,7 +75,7 @@ public class UartInterruptTests
         }
         Assert.Equal(message, rig.Sink.Bytes);
         Assert.Equal(4, interrupts);                    // 16 + 16 + 8 bytes, then the one that ends it
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
     }
 
@@ -93,17 +95,17 @@ public class UartInterruptTests
             }
         }
         rig.Receive(10, 11, 12);
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         rig.Receive(13);
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Handler();
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         rig.Receive(14);                                // below the trigger: only the timeout will tell
         rig.Uart.ElapseTime(rig.Uart.CharacterTimeoutNanoseconds);
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Handler();
         Assert.Equal([10, 11, 12, 13, 14], got);
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(2, rig.Irq.RisingEdges);
     }
 
@@ -123,10 +125,10 @@ public class UartInterruptTests
         for (int i = 0; i < 16; i++) rig.In(UartRig.Rbr);
         Assert.Equal(0xC2, rig.In(UartRig.Iir));        // THR empty, cleared by this read
         Assert.Equal(0xC0, rig.In(UartRig.Iir));        // modem status
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Assert.Equal(0xA1, rig.In(UartRig.Msr));        // DCD | DSR, and DCTS because CTS dropped
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
     }
 
     [Fact]
@@ -150,9 +152,9 @@ public class UartInterruptTests
         rig.Out(UartRig.Mcr, 0x00);                     // what xv6 writes: OUT2 off
         rig.Receive(0x41);
         Assert.Equal(0xC4, rig.In(UartRig.Iir));
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         rig.In(UartRig.Rbr);
-        Assert.False(rig.Irq.Level);                    // reading the byte ends the request
+        Assert.False(rig.Irq.High);                    // reading the byte ends the request
     }
 
     [Fact]
@@ -163,9 +165,9 @@ public class UartInterruptTests
         rig.Out(UartRig.Mcr, 0x1B);                     // LOOP
         rig.Out(UartRig.Thr, 0x41);
         Assert.Equal(0xC4, rig.In(UartRig.Iir));
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Assert.Equal(0x41, rig.In(UartRig.Rbr));
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
     }
 
     [Fact]
@@ -180,10 +182,10 @@ public class UartInterruptTests
         Assert.Equal(0xF0, rig.In(UartRig.Msr));
         rig.Uart.SetModemInputs(clearToSend: true, dataSetReady: true, ringIndicator: false, dataCarrierDetect: false);
         Assert.Equal(0xC0, rig.In(UartRig.Iir));
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Assert.Equal(0x3C, rig.In(UartRig.Msr));        // TERI | DDCD, with CTS and DSR still on
         Assert.Equal(0x30, rig.In(UartRig.Msr));        // the read cleared the deltas
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
     }
 
     [Fact]
@@ -205,9 +207,9 @@ public class UartInterruptTests
     {
         var rig = new UartRig();
         rig.Init(ier: 0x02);
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         rig.Uart.Reset();
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(0x01, rig.In(UartRig.Iir));
         Assert.Equal(0x08, rig.In(UartRig.Mcr));
     }

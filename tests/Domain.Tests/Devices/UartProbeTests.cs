@@ -1,4 +1,5 @@
 using HexEmu.Domain.Devices.Serial;
+using HexEmu.Domain.Tests.Support;
 
 namespace HexEmu.Domain.Tests.Devices;
 

@@ -1,5 +1,6 @@
 using HexEmu.Domain.Devices.Serial;
 using HexEmu.Domain.State;
+using HexEmu.Domain.Tests.Support;
 
 namespace HexEmu.Domain.Tests.Devices;
 

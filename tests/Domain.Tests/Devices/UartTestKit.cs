@@ -1,35 +1,9 @@
 using HexEmu.Domain.Devices;
 using HexEmu.Domain.Devices.Serial;
 using HexEmu.Domain.Io;
+using HexEmu.Domain.Tests.Support;
 
 namespace HexEmu.Domain.Tests.Devices;
-
-/// <summary>An IRQ line that remembers every level it was driven to.</summary>
-internal sealed class RecordingIrqLine : IIrqLine
-{
-    public List<bool> Levels { get; } = [];
-    public bool Level => Levels.Count > 0 && Levels[^1];
-    public int RisingEdges { get; private set; }
-    private bool _request;
-
-    public void Set(bool high)
-    {
-        if (high && !Level)
-        {
-            RisingEdges++;
-            _request = true;
-        }
-        Levels.Add(high);
-    }
-
-    /// <summary>Like an edge-triggered 8259's IRR bit: any rising edges since the last call make one request.</summary>
-    public bool TakeRequest()
-    {
-        bool request = _request;
-        _request = false;
-        return request;
-    }
-}
 
 internal sealed class RecordingSink : IByteSink
 {

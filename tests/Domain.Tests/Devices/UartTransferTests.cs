@@ -1,3 +1,5 @@
+using HexEmu.Domain.Tests.Support;
+
 namespace HexEmu.Domain.Tests.Devices;
 
 /// <summary>Polled transmit and receive, FIFOs, overrun, the character timeout and breaks.</summary>
@@ -137,14 +139,14 @@ public class UartTransferTests
         {
             rig.Receive((byte)i);
             Assert.Equal(0xC1, rig.In(UartRig.Iir));
-            Assert.False(rig.Irq.Level);
+            Assert.False(rig.Irq.High);
         }
         rig.Receive(0x42);
         Assert.Equal(0xC4, rig.In(UartRig.Iir));
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         rig.In(UartRig.Rbr);                            // one below the level again
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(level > 1 ? 0x61 : 0x60, rig.In(UartRig.Lsr)); // DR while characters remain
     }
 
@@ -161,15 +163,15 @@ public class UartTransferTests
         Assert.Equal(fourCharacters, rig.Uart.NanosecondsUntilCharacterTimeout);
         rig.Uart.ElapseTime(fourCharacters - 1);
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         rig.Uart.ElapseTime(1);
         Assert.Equal(0xCC, rig.In(UartRig.Iir));
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
 
         // Reading a character clears the timeout and restarts the timer for the rest.
         Assert.Equal(1, rig.In(UartRig.Rbr));
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(fourCharacters, rig.Uart.NanosecondsUntilCharacterTimeout);
         rig.Uart.ElapseTime(fourCharacters);
         Assert.Equal(0xCC, rig.In(UartRig.Iir));
@@ -230,9 +232,9 @@ public class UartTransferTests
         Assert.Equal(0xC1, rig.In(UartRig.Iir));
         Assert.Equal((byte)'x', rig.In(UartRig.Rbr));
         Assert.Equal(0xC6, rig.In(UartRig.Iir));        // line status: the break character is on top
-        Assert.True(rig.Irq.Level);
+        Assert.True(rig.Irq.High);
         Assert.Equal(0xF1, rig.In(UartRig.Lsr));        // BI | error in FIFO | DR
-        Assert.False(rig.Irq.Level);
+        Assert.False(rig.Irq.High);
         Assert.Equal(0x00, rig.In(UartRig.Rbr));        // a break reads as a zero character
         Assert.Equal(0x60, rig.In(UartRig.Lsr));
     }
