@@ -29,9 +29,9 @@ public sealed partial class DualPic : IInterruptSource, IPortDevice
     private readonly IIrqLine[] _lines = new IIrqLine[IrqCount];
 
     /// <param name="intr">
-    /// Optional: told the master's INT level after every change. The CPU samples
-    /// <see cref="HasPendingInterrupt"/> only between blocks, so the machine can use this to end
-    /// the current block when a request appears (e.g. after an OUT that unmasks one).
+    /// Optional: told the master's INT level after every change, for a machine that wants to
+    /// react to it. The CPU itself samples <see cref="HasPendingInterrupt"/> between blocks, and
+    /// every I/O instruction ends its block, so a request unmasked by an OUT is seen right after it.
     /// </param>
     public DualPic(IIrqLine? intr = null)
     {
