@@ -147,4 +147,42 @@ public class Mc146818RtcTimeTests
         Assert.Equal(0x5Au, _rig.Rtc.Read(0x71, 1));
         Assert.Equal(0xFFu, _rig.Rtc.Read(0x70, 1));
     }
+
+    [Fact]
+    public void Linux_set_time_sequence_with_divider_reset_starts_the_new_time_half_a_second_later()
+    {
+        // drivers/rtc/rtc-mc146818-lib.c: B |= SET; A |= DV reset; write the time; restore B; restore A.
+        _rig.RunTo(100 * RtcRig.Millisecond);
+        byte control = _rig.Get(RtcRig.B);
+        _rig.Set(RtcRig.B, (byte)(control | 0x80));
+        byte freqSelect = _rig.Get(RtcRig.A);
+        _rig.Set(RtcRig.A, (byte)(freqSelect | 0x70));
+        // 2024-12-31 23:59:59
+        _rig.Set(RtcRig.Year, 0x24);
+        _rig.Set(RtcRig.Month, 0x12);
+        _rig.Set(RtcRig.Day, 0x31);
+        _rig.Set(RtcRig.Hours, 0x23);
+        _rig.Set(RtcRig.Minutes, 0x59);
+        _rig.Set(RtcRig.Seconds, 0x59);
+        _rig.Set(RtcRig.B, control);
+        _rig.RunTo(3 * RtcRig.Second);                    // the divider is still in reset
+        _rig.Set(RtcRig.A, freqSelect);
+        Assert.Equal(0x59, _rig.Get(RtcRig.Seconds));
+        _rig.RunTo(3 * RtcRig.Second + 500 * RtcRig.Millisecond - 1);
+        Assert.Equal(0x59, _rig.Get(RtcRig.Seconds));
+        _rig.RunTo(3 * RtcRig.Second + 500 * RtcRig.Millisecond);
+        Assert.Equal(new byte[] { 0x00, 0x00, 0x00, 0x04, 0x01, 0x01, 0x25, 0x20 }, _rig.ReadTime()); // Wed 1 Jan 2025
+    }
+
+    [Fact]
+    public void Changing_the_data_mode_without_set_shows_the_time_in_the_new_mode_even_in_divider_reset()
+    {
+        _rig.Set(RtcRig.A, 0x76);
+        _rig.Set(RtcRig.B, 0x06);                         // binary
+        Assert.Equal(58, _rig.Get(RtcRig.Seconds));
+        _rig.Set(RtcRig.Minutes, 10);                     // no SET: taken at once
+        _rig.Set(RtcRig.B, 0x02);                         // back to BCD
+        Assert.Equal(0x10, _rig.Get(RtcRig.Minutes));
+        Assert.Equal(0x58, _rig.Get(RtcRig.Seconds));
+    }
 }

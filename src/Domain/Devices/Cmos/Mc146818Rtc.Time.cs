@@ -27,6 +27,9 @@ public sealed partial class Mc146818Rtc
     /// <summary>DV2–0 of 000, 001, 010 run the divider; 11x holds it in reset, the rest are test modes (QEMU stops there too).</summary>
     private bool DividerRunning => (_ram[A] & ADividerMask) <= 0x20;
 
+    /// <summary>SET: the guest owns the time registers; otherwise they show the clock's time in the current mode.</summary>
+    private bool Setting => (_ram[B] & BSet) != 0;
+
     /// <summary>The seconds count advances only with the divider running and SET clear.</summary>
     private bool ClockRunning => DividerRunning && (_ram[B] & BSet) == 0;
 

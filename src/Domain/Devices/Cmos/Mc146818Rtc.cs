@@ -65,11 +65,7 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
     /// <summary>The clock's time now, in seconds since the Unix epoch (for diagnostics and the machine).</summary>
     public long CurrentUnixSeconds
     {
-        get
-        {
-            Sync(_clock.NowNs);
-            return CurrentSeconds(_clock.NowNs);
-        }
+        get => CurrentSeconds(_clock.NowNs);
     }
 
     /// <summary>Claims ports 0x70–0x71 on <paramref name="bus"/>.</summary>
@@ -137,7 +133,7 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
             case D:
                 return DValidRamAndTime;
             default:
-                if (IsTimeRegister(index) && ClockRunning) RenderTime(CurrentSeconds(now));
+                if (IsTimeRegister(index) && !Setting) RenderTime(CurrentSeconds(now));
                 return _ram[index];
         }
     }
@@ -152,9 +148,9 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
             case B: WriteRegisterB(now, value); break;
             case C or D: break; // read-only
             default:
-                if (IsTimeRegister(index) && ClockRunning)
+                if (IsTimeRegister(index) && !Setting)
                 {
-                    // The running clock takes the new value at once (QEMU); the others stay as they are.
+                    // Without SET the clock takes the new value at once (QEMU); the others stay as they are.
                     RenderTime(CurrentSeconds(now));
                     _ram[index] = value;
                     Anchor(now, ParseTime());
@@ -171,7 +167,7 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
     {
         bool dividerWasRunning = DividerRunning;
         long seconds = CurrentSeconds(now);
-        if (ClockRunning) RenderTime(seconds);
+        if (!Setting) RenderTime(seconds);
         _ram[A] = (byte)(value & ~AUpdateInProgress);
         if (!dividerWasRunning && DividerRunning)
         {
@@ -186,14 +182,15 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
 
     private void WriteRegisterB(long now, byte value)
     {
-        bool wasSetting = (_ram[B] & BSet) != 0;
+        bool wasSetting = Setting;
         long seconds = CurrentSeconds(now);
-        if (ClockRunning) RenderTime(seconds);
+        // The registers keep the time SET froze (and the guest then overwrites).
+        if (!wasSetting) RenderTime(seconds);
         // SET stops updates and clears UIE (datasheet, "Register B"); UIP then reads 0.
         if ((value & BSet) != 0) value = (byte)(value & ~BUpdateEndedEnable);
         _ram[B] = value;
         // Clearing SET starts the clock from whatever the guest wrote into the time registers.
-        if (wasSetting && (value & BSet) == 0) seconds = ParseTime();
+        if (wasSetting && !Setting) seconds = ParseTime();
         Anchor(now, seconds);
         UpdateIrq();
     }
