@@ -74,8 +74,8 @@ public sealed partial class Pit8254 : IPortDevice, ITimedDevice
     private byte ReadByte(ushort port)
     {
         int index = port - FirstPort;
-        // The control register is write-only: nothing drives the bus, which reads 0xFF.
-        if (index is < 0 or >= ChannelCount) return 0xFF;
+        // The control register is write-only; QEMU's 8254 reads it as 0.
+        if (index is < 0 or >= ChannelCount) return 0;
         long tick = NowTick;
         if (index == 0) CatchUp(tick);
         return _channels[index].ReadByte(tick);
