@@ -171,6 +171,26 @@ public class PitChannel0Tests : PitTestKit
     }
 
     [Fact]
+    public void Mode_3_count_written_mid_half_cycle_takes_effect_at_the_end_of_that_half()
+    {
+        AtTick(0);
+        Program(0, mode: 3, count: 1000);
+        AtTick(200);
+        Out(0x40, 600 & 0xFF); // written in the high half (ticks 0–499)
+        Out(0x40, 600 >> 8);
+        // Datasheet, mode 3: the high half finishes with the old count; the new count's low
+        // half (300) follows, then its high half (300).
+        Assert.Equal(NsAt(500), RunToNextDeadline());
+        Assert.False(Irq0.High);
+        Assert.Equal(NsAt(800), RunToNextDeadline());
+        Assert.True(Irq0.High);
+        Assert.Equal(NsAt(1100), RunToNextDeadline());
+        Assert.False(Irq0.High);
+        Assert.Equal(NsAt(1400), RunToNextDeadline());
+        Assert.True(Irq0.High);
+    }
+
+    [Fact]
     public void Late_advance_still_delivers_one_rising_edge()
     {
         AtTick(0);

@@ -125,7 +125,10 @@ public sealed partial class Pit8254 : IPortDevice, ITimedDevice
         }
     }
 
-    /// <summary>When counter 0's OUT next changes (virtual ns), or null if it will not on its own.</summary>
+    /// <summary>
+    /// When counter 0's OUT next changes (virtual ns), or null if it will not on its own. A
+    /// write to ports 0x40–0x43 can move it (earlier too), so the machine asks again after one.
+    /// </summary>
     public long? NextDeadlineNs
     {
         get
