@@ -43,6 +43,16 @@ public class PitChannel0Tests : PitTestKit
     }
 
     [Fact]
+    public void At_power_on_counter_0_runs_mode_3_with_65536_as_qemu_resets_it()
+    {
+        // 1193182 / 65536 = 18.2 Hz: OUT falls after 32768 ticks and rises after 65536.
+        Assert.Equal(NsAt(32768), RunToNextDeadline());
+        Assert.False(Irq0.High);
+        Assert.Equal(NsAt(65536), RunToNextDeadline());
+        Assert.True(Irq0.High);
+    }
+
+    [Fact]
     public void Mode_2_counts_down_from_n_to_1_and_reloads()
     {
         AtTick(0);

@@ -1,3 +1,6 @@
+using HexEmu.Domain.Devices.Timer;
+using HexEmu.Domain.State;
+
 namespace HexEmu.Domain.Tests.Devices;
 
 /// <summary>Counter 2 through port 0x61: gate (bit 0), speaker enable (bit 1), refresh toggle (bit 4), OUT (bit 5).</summary>
@@ -138,5 +141,36 @@ public class PitChannel2Tests : PitTestKit
         AtTick(18 * 10 + 3);
         Assert.Equal(15, In(0x41));
         Assert.Equal(edges, Irq0.RisingEdges);
+    }
+
+    [Fact]
+    public void Port_61_state_round_trips_and_rejects_read_only_bits()
+    {
+        Out(0x61, 0x0B);
+        var w = new StateWriter();
+        Port61.SaveState(w);
+        byte[] state = w.ToArray();
+        var other = new SystemControlPortB(Pit, Clock);
+        other.LoadState(new StateReader(state));
+        Assert.Equal(0x0Bu, other.Read(0x61, 1) & 0x0F);
+
+        var bad = new StateWriter();
+        bad.BeginSection("port61", 1);
+        bad.WriteU8(0x20);
+        bad.EndSection();
+        Assert.Throws<StateFormatException>(() => other.LoadState(new StateReader(bad.ToArray())));
+        Assert.Equal(0x0Bu, other.Read(0x61, 1) & 0x0F);
+    }
+
+    [Fact]
+    public void Mode_1_status_shows_null_count_until_the_trigger_loads_it()
+    {
+        AtTick(0);
+        Program(2, mode: 1, count: 50);
+        Out(0x43, 0xE8); // read-back: status of counter 2
+        Assert.Equal(0x80 | 0x40 | 0x32, In(0x42)); // OUT high, null count, RW=11 mode 1
+        Out(0x61, 0x01);
+        Out(0x43, 0xE8);
+        Assert.Equal(0x32, In(0x42)); // triggered: OUT low, count loaded
     }
 }
