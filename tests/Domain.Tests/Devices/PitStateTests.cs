@@ -100,6 +100,12 @@ public class PitStateTests
         Assert.Throws<StateFormatException>(() => fresh.Load(bad));
         Assert.Equal(before, fresh.Save());
 
+        // A zero initial count (bytes 3–6 of the record) would make a period of 0 ticks.
+        bad[at] = 0x36;
+        bad[at + 3] = bad[at + 4] = bad[at + 5] = bad[at + 6] = 0;
+        Assert.Throws<StateFormatException>(() => fresh.Load(bad));
+        Assert.Equal(before, fresh.Save());
+
         var tooNew = new StateWriter();
         tooNew.BeginSection("pit", 2);
         tooNew.EndSection();

@@ -40,6 +40,7 @@ public sealed partial class PitChannel
             throw new StateFormatException($"section '{r.Name}': control word 0x{_control:x2}");
         _countRegister = r.ReadU16();
         _initialCount = ReadCount(r);
+        if (_initialCount == 0) throw new StateFormatException($"section '{r.Name}': initial count 0 (65536 is stored as 65536)");
         var phase = (Phase)r.ReadU8();
         if (phase > Phase.AwaitingTrigger) throw new StateFormatException($"section '{r.Name}': counter phase {(byte)phase}");
         _phase = phase;
