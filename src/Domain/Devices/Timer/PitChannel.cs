@@ -154,9 +154,9 @@ public sealed partial class PitChannel
     private void Hold(long tick, bool forceOutHigh)
     {
         _heldValue = CountAt(tick);
-        bool out_ = OutAt(tick);
-        _terminalReached = Mode is 0 or 1 ? out_ : _terminalReached || tick - _startTick >= _startValue;
-        _heldOut = forceOutHigh || out_;
+        bool outNow = OutAt(tick);
+        _terminalReached = Mode is 0 or 1 ? outNow : _terminalReached || tick - _startTick >= _startValue;
+        _heldOut = forceOutHigh || outNow;
         _phase = Phase.Held;
     }
 
