@@ -50,21 +50,13 @@ public sealed partial class Cpu
     /// </summary>
     public void LoadState(StateReader r)
     {
-        var section = r.Open(StateSection, StateVersion);
-        if (section.Version != StateVersion)
-            throw new StateFormatException($"section '{StateSection}' has version {section.Version}; this build reads only version {StateVersion}");
-        section.ExpectLength(StatePayloadBytes);
-        var backup = new StateWriter();
-        SaveState(backup);
-        try
+        AtomicLoad.Section(r, StateSection, StateVersion, SaveState, section =>
         {
+            if (section.Version != StateVersion)
+                throw new StateFormatException($"section '{StateSection}' has version {section.Version}; this build reads only version {StateVersion}");
+            section.ExpectLength(StatePayloadBytes);
             Read(section);
-        }
-        catch (StateFormatException)
-        {
-            Read(new StateReader(backup.ToArray()).Open(StateSection, StateVersion));
-            throw;
-        }
+        });
         AfterStateLoaded();
     }
 

@@ -32,19 +32,11 @@ public sealed partial class Mc146818Rtc
     /// <summary>Loads the section; a malformed one leaves the RTC exactly as it was.</summary>
     public void LoadState(StateReader r)
     {
-        var section = r.Open(StateSection, StateVersion);
-        section.ExpectLength(StateBytes);
-        var backup = new StateWriter();
-        SaveState(backup);
-        try
+        AtomicLoad.Section(r, StateSection, StateVersion, SaveState, section =>
         {
+            section.ExpectLength(StateBytes);
             Read(section);
-        }
-        catch (StateFormatException)
-        {
-            Read(new StateReader(backup.ToArray()).Open(StateSection, StateVersion));
-            throw;
-        }
+        });
     }
 
     private void Read(SectionReader s)

@@ -20,19 +20,11 @@ public sealed partial class DualPic
     /// <summary>Loads both chips; a malformed section leaves the controller exactly as it was.</summary>
     public void LoadState(StateReader r)
     {
-        var section = r.Open(StateSection, StateVersion);
-        section.ExpectLength(2 * Pic8259.StateBytes);
-        var backup = new StateWriter();
-        SaveState(backup);
-        try
+        AtomicLoad.Section(r, StateSection, StateVersion, SaveState, section =>
         {
+            section.ExpectLength(2 * Pic8259.StateBytes);
             Read(section);
-        }
-        catch (StateFormatException)
-        {
-            Read(new StateReader(backup.ToArray()).Open(StateSection, StateVersion));
-            throw;
-        }
+        });
     }
 
     private void Read(SectionReader s)

@@ -37,18 +37,7 @@ public sealed partial class Uart16550
     /// <summary>Loads this port's section; a malformed section leaves the UART exactly as it was.</summary>
     public void LoadState(StateReader r)
     {
-        var section = r.Open(Port.StateSection, StateVersion);
-        var backup = new StateWriter();
-        SaveState(backup);
-        try
-        {
-            Read(section);
-        }
-        catch (StateFormatException)
-        {
-            Read(new StateReader(backup.ToArray()).Open(Port.StateSection, StateVersion));
-            throw;
-        }
+        AtomicLoad.Section(r, Port.StateSection, StateVersion, SaveState, Read);
     }
 
     private void Read(SectionReader s)

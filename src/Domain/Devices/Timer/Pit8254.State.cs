@@ -21,19 +21,11 @@ public sealed partial class Pit8254
     /// <summary>Loads every counter; a malformed section leaves the timer exactly as it was. IRQ 0 is not re-driven (the PIC saves its own input levels).</summary>
     public void LoadState(StateReader r)
     {
-        var section = r.Open(StateSection, StateVersion);
-        section.ExpectLength(9 + ChannelCount * PitChannel.StateBytes);
-        var backup = new StateWriter();
-        SaveState(backup);
-        try
+        AtomicLoad.Section(r, StateSection, StateVersion, SaveState, section =>
         {
+            section.ExpectLength(9 + ChannelCount * PitChannel.StateBytes);
             Read(section);
-        }
-        catch (StateFormatException)
-        {
-            Read(new StateReader(backup.ToArray()).Open(StateSection, StateVersion));
-            throw;
-        }
+        });
     }
 
     private void Read(SectionReader s)
