@@ -18,9 +18,7 @@ public sealed partial class Ps2Keyboard
         w.WriteU8(Typematic);
         w.WriteU8(_awaitingDataFor);
         w.WriteU8(_lastSent);
-        w.WriteU8((byte)_queueCount);
-        for (int i = 0; i < _queueCount; i++)
-            w.WriteU8(_queue[(_queueHead + i) % QueueSize]);
+        _queue.Save(w);
         w.EndSection();
     }
 
@@ -30,11 +28,8 @@ public sealed partial class Ps2Keyboard
         var s = r.Open(StateSection, StateVersion);
         bool scanning = s.ReadBool();
         byte set = s.ReadU8(), leds = s.ReadU8(), typematic = s.ReadU8(), awaiting = s.ReadU8(), lastSent = s.ReadU8();
-        int count = s.ReadU8();
         if (set is < 1 or > 3) throw new StateFormatException($"section '{StateSection}': scancode set {set} does not exist");
-        if (count > QueueSize) throw new StateFormatException($"section '{StateSection}': {count} queued bytes exceed the queue");
-        var queued = new byte[count];
-        s.ReadBytes(queued);
+        byte[] queued = _queue.ReadSaved(s);
         s.End();
 
         ScanningEnabled = scanning;
@@ -43,8 +38,6 @@ public sealed partial class Ps2Keyboard
         Typematic = typematic;
         _awaitingDataFor = awaiting;
         _lastSent = lastSent;
-        _queueHead = 0;
-        _queueCount = count;
-        queued.CopyTo(_queue, 0);
+        _queue.Replace(queued);
     }
 }

@@ -29,9 +29,7 @@ public sealed partial class Ps2Keyboard
     /// <summary>Typematic default after reset and 0xF6: 10.9 characters/s, 500 ms delay.</summary>
     public const byte DefaultTypematic = 0x2B;
 
-    private readonly byte[] _queue = new byte[QueueSize];
-    private int _queueHead;
-    private int _queueCount;
+    private readonly ByteQueue _queue = new(QueueSize);
     /// <summary>A command that takes a data byte (0xED, 0xF0, 0xF3) waiting for it, or 0.</summary>
     private byte _awaitingDataFor;
     /// <summary>The last byte sent to the host, repeated on a 0xFE Resend command.</summary>
@@ -49,12 +47,12 @@ public sealed partial class Ps2Keyboard
     public byte Typematic { get; private set; } = DefaultTypematic;
 
     /// <summary>How many bytes wait to be sent to the controller.</summary>
-    public int PendingBytes => _queueCount;
+    public int PendingBytes => _queue.Count;
 
     /// <summary>Power-on state (no BAT code is queued: QEMU's keyboard starts silent, too).</summary>
     public void Reset()
     {
-        _queueHead = _queueCount = 0;
+        _queue.Clear();
         _awaitingDataFor = 0;
         _lastSent = 0;
         SetDefaults();
@@ -83,7 +81,7 @@ public sealed partial class Ps2Keyboard
     /// </summary>
     public void SendScancodes(ReadOnlySpan<byte> bytes)
     {
-        if (!ScanningEnabled || bytes.IsEmpty || _queueCount + bytes.Length > ScancodeCapacity) return;
+        if (!ScanningEnabled || bytes.IsEmpty || _queue.Count + bytes.Length > ScancodeCapacity) return;
         foreach (byte b in bytes) Enqueue(b);
     }
 
@@ -112,13 +110,11 @@ public sealed partial class Ps2Keyboard
 
     // ---- The controller's side of the wire ----
 
-    internal bool HasOutput => _queueCount > 0;
+    internal bool HasOutput => _queue.Count > 0;
 
     internal byte TakeOutput()
     {
-        byte b = _queue[_queueHead];
-        _queueHead = (_queueHead + 1) % QueueSize;
-        _queueCount--;
+        byte b = _queue.Dequeue();
         _lastSent = b;
         return b;
     }
@@ -225,18 +221,17 @@ public sealed partial class Ps2Keyboard
         Typematic = DefaultTypematic;
     }
 
-    private void ClearQueue() => _queueHead = _queueCount = 0;
+    private void ClearQueue() => _queue.Clear();
 
     private void Reply(byte b)
     {
-        if (_queueCount == QueueSize) return; // cannot happen: replies never outgrow the reserve
+        if (_queue.Count == QueueSize) return; // cannot happen: replies never outgrow the reserve
         Enqueue(b);
     }
 
     private void Enqueue(byte b)
     {
-        _queue[(_queueHead + _queueCount) % QueueSize] = b;
-        _queueCount++;
-        if (_queueCount == 1) OutputAvailable?.Invoke();
+        _queue.Enqueue(b);
+        if (_queue.Count == 1) OutputAvailable?.Invoke();
     }
 }

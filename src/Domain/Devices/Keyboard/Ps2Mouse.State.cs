@@ -23,9 +23,7 @@ public sealed partial class Ps2Mouse
         w.WriteU8(_awaitingDataFor);
         w.WriteU8(_lastSent);
         w.WriteU32(_rateHistory);
-        w.WriteU8((byte)_queueCount);
-        for (int i = 0; i < _queueCount; i++)
-            w.WriteU8(_queue[(_queueHead + i) % QueueSize]);
+        _queue.Save(w);
         w.EndSection();
     }
 
@@ -37,10 +35,7 @@ public sealed partial class Ps2Mouse
         byte rate = s.ReadU8(), resolution = s.ReadU8(), id = s.ReadU8(), buttons = s.ReadU8();
         byte awaiting = s.ReadU8(), lastSent = s.ReadU8();
         uint history = s.ReadU32();
-        int count = s.ReadU8();
-        if (count > QueueSize) throw new StateFormatException($"section '{StateSection}': {count} queued bytes exceed the queue");
-        var queued = new byte[count];
-        s.ReadBytes(queued);
+        byte[] queued = _queue.ReadSaved(s);
         s.End();
 
         ReportingEnabled = reporting;
@@ -54,8 +49,6 @@ public sealed partial class Ps2Mouse
         _awaitingDataFor = awaiting;
         _lastSent = lastSent;
         _rateHistory = history;
-        _queueHead = 0;
-        _queueCount = count;
-        queued.CopyTo(_queue, 0);
+        _queue.Replace(queued);
     }
 }

@@ -20,9 +20,7 @@ public sealed partial class Ps2Mouse
     /// <summary>Resolution code 2: 4 counts per millimetre, the power-on default.</summary>
     public const byte DefaultResolution = 2;
 
-    private readonly byte[] _queue = new byte[QueueSize];
-    private int _queueHead;
-    private int _queueCount;
+    private readonly ByteQueue _queue = new(QueueSize);
     private byte _awaitingDataFor;
     private byte _lastSent;
     /// <summary>The last three sample rates set, newest in the low byte, for the IntelliMouse knock.</summary>
@@ -41,11 +39,11 @@ public sealed partial class Ps2Mouse
     /// <summary>Buttons held: bit 0 left, bit 1 right, bit 2 middle.</summary>
     public byte Buttons { get; private set; }
 
-    public int PendingBytes => _queueCount;
+    public int PendingBytes => _queue.Count;
 
     public void Reset()
     {
-        _queueHead = _queueCount = 0;
+        _queue.Clear();
         _awaitingDataFor = 0;
         _lastSent = 0;
         SetDefaults();
@@ -64,7 +62,7 @@ public sealed partial class Ps2Mouse
         Buttons = (byte)(buttons & 0x07);
         if (!ReportingEnabled || RemoteMode || WrapMode) return;
         int size = DeviceId == 3 ? 4 : 3;
-        if (_queueCount + size > QueueSize - ReplyReserve) return;
+        if (_queue.Count + size > QueueSize - ReplyReserve) return;
         QueuePacket(dx, dy, wheel);
     }
 
@@ -80,13 +78,11 @@ public sealed partial class Ps2Mouse
         if (DeviceId == 3) Enqueue((byte)Math.Clamp(wheel, -8, 7));
     }
 
-    internal bool HasOutput => _queueCount > 0;
+    internal bool HasOutput => _queue.Count > 0;
 
     internal byte TakeOutput()
     {
-        byte b = _queue[_queueHead];
-        _queueHead = (_queueHead + 1) % QueueSize;
-        _queueCount--;
+        byte b = _queue.Dequeue();
         _lastSent = b;
         return b;
     }
@@ -140,7 +136,7 @@ public sealed partial class Ps2Mouse
                 break;
             case 0xFE: Enqueue(_lastSent); break;
             case 0xFF: // Reset: ACK, BAT passed, ID 0
-                _queueHead = _queueCount = 0;
+                _queue.Clear();
                 SetDefaults();
                 DeviceId = 0;
                 WrapMode = false;
@@ -185,9 +181,8 @@ public sealed partial class Ps2Mouse
 
     private void Enqueue(byte b)
     {
-        if (_queueCount == QueueSize) return;
-        _queue[(_queueHead + _queueCount) % QueueSize] = b;
-        _queueCount++;
-        if (_queueCount == 1) OutputAvailable?.Invoke();
+        if (_queue.Count == QueueSize) return;
+        _queue.Enqueue(b);
+        if (_queue.Count == 1) OutputAvailable?.Invoke();
     }
 }
