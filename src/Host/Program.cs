@@ -66,37 +66,29 @@ public static class Program
             NoReboot = options.NoReboot,
         });
 
-        using var stop = new ManualResetEventSlim();
-        PosixSignal? signalled = null;
+        using var runner = new MachineRunner(machine, []) { BetweenSlices = () => debugCon?.Flush() };
         void OnSignal(PosixSignalContext ctx)
         {
             ctx.Cancel = true;
-            signalled = ctx.Signal;
-            stop.Set();
+            runner.RequestStop(RunEnd.Signal);
+            _signalled ??= ctx.Signal;
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-        while (!stop.IsSet)
+        switch (runner.Run())
         {
-            var result = machine.Run(SliceInstructions);
-            debugCon?.Flush();
-            switch (result)
-            {
-                case MachineStop.GuestExit:
-                    return machine.ExitCode ?? 0;
-                case MachineStop.Shutdown:
-                    return 0;
-                case MachineStop.HaltedForever:
-                    // As QEMU: a halted guest keeps the process alive until it is told to quit.
-                    stop.Wait();
-                    break;
-            }
+            case RunEnd.GuestExit:
+                return machine.ExitCode ?? 0;
+            case RunEnd.Signal:
+                Console.Error.WriteLine($"hexemu: terminating on signal {_signalled}");
+                return 0;
+            default:
+                return 0;
         }
-        debugCon?.Flush();
-        Console.Error.WriteLine($"hexemu: terminating on signal {signalled}");
-        return 0;
     }
+
+    private static PosixSignal? _signalled;
 
     private static byte[] ReadBios(string path)
     {

@@ -40,8 +40,16 @@ public sealed unsafe partial class Cpu
     /// <summary>Instructions retired since power-on: the clock of the emulated world.</summary>
     public long Icount;
 
-    /// <summary>Time-stamp counter offset: RDTSC returns Icount + TscOffset (WRMSR to the TSC moves it).</summary>
+    /// <summary>Time-stamp counter offset: RDTSC returns <see cref="TimeStampBase"/> + TscOffset (WRMSR to the TSC moves it).</summary>
     public long TscOffset;
+
+    /// <summary>
+    /// The clock the time-stamp counter follows: the machine's virtual time (a 1 GHz TSC), so
+    /// that RDTSC agrees with the timers. Without one (a bare CPU in tests) it is the icount.
+    /// </summary>
+    public Time.IVirtualClock? TimeStampClock;
+
+    internal long TimeStampBase => TimeStampClock?.NowNs ?? Icount;
 
     /// <summary>The CPU executed HLT and waits for an interrupt.</summary>
     public bool Halted;

@@ -18,6 +18,9 @@ public sealed class IoBus
         }
     }
 
+    /// <summary>Releases every port (the machine rebuilds its devices on a reset).</summary>
+    public void UnmapAll() => Array.Clear(_devices);
+
     public uint Read(ushort port, int size)
     {
         var device = _devices[port];

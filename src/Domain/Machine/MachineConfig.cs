@@ -1,4 +1,5 @@
 using HexEmu.Domain.Io;
+using HexEmu.Domain.Time;
 
 namespace HexEmu.Domain.Machine;
 
@@ -6,11 +7,17 @@ namespace HexEmu.Domain.Machine;
 public sealed record MachineConfig
 {
     public const uint DefaultRamBytes = 128u << 20;
+    public const int MinBiosBytes = 64 * 1024;
+    public const int MaxBiosBytes = 256 * 1024;
+    public const int MaxSerialPorts = 4;
 
     public uint RamBytes { get; init; } = DefaultRamBytes;
 
-    /// <summary>The firmware image (-bios), 64–256 KiB.</summary>
-    public required byte[] Bios { get; init; }
+    /// <summary>The firmware image (-bios), 64–256 KiB; null when the machine boots otherwise (-kernel).</summary>
+    public byte[]? Bios { get; init; }
+
+    /// <summary>Puts the boot payload in place at power-on and after every reset (-kernel); null for firmware boot.</summary>
+    public IBootLoader? BootLoader { get; init; }
 
     /// <summary>Where bytes written to the debug console port go; null means no debug console.</summary>
     public IByteSink? DebugConsole { get; init; }
@@ -20,9 +27,24 @@ public sealed record MachineConfig
     /// <summary>isa-debug-exit's port range; null means the device is absent.</summary>
     public (ushort Base, ushort Size)? DebugExit { get; init; }
 
+    /// <summary>
+    /// COM1–COM4 in order: each entry is where that port's output goes; a null entry (or a
+    /// missing one) means the port is absent, as with QEMU's <c>-serial none</c>.
+    /// </summary>
+    public IReadOnlyList<IByteSink?> SerialPorts { get; init; } = [];
+
     /// <summary>-no-reboot: a triple fault or reset request stops the machine instead of resetting it.</summary>
     public bool NoReboot { get; init; }
 
-    public const int MinBiosBytes = 64 * 1024;
-    public const int MaxBiosBytes = 256 * 1024;
+    /// <summary>How virtual time advances (-icount).</summary>
+    public TimeMode Time { get; init; } = new TimeMode.HostPaced();
+
+    /// <summary>The RTC's wall-clock time at virtual time 0 (-rtc base=…), seconds since the Unix epoch.</summary>
+    public long RtcBaseUnixSeconds { get; init; }
+}
+
+/// <summary>Loads a boot payload (a Multiboot kernel, …) into a machine that was just reset.</summary>
+public interface IBootLoader
+{
+    void Boot(PcMachine machine);
 }

@@ -1,7 +1,12 @@
-using HexEmu.Domain.Cpu;
-using HexEmu.Domain.Devices;
+using HexEmu.Domain.Devices.Cmos;
+using HexEmu.Domain.Devices.Keyboard;
+using HexEmu.Domain.Devices.Pic;
+using HexEmu.Domain.Devices.Serial;
+using HexEmu.Domain.Devices.Timer;
+using HexEmu.Domain.Devices.Video;
 using HexEmu.Domain.Io;
 using HexEmu.Domain.Memory;
+using HexEmu.Domain.Time;
 
 namespace HexEmu.Domain.Machine;
 
@@ -10,44 +15,88 @@ public enum MachineStop
 {
     /// <summary>The slice of instructions is done; call Run again.</summary>
     SliceDone,
-    /// <summary>The CPU is halted and nothing in the machine can wake it.</summary>
-    HaltedForever,
+    /// <summary>
+    /// The CPU is halted waiting for an interrupt. <see cref="PcMachine.IdleDeadlineNs"/> says
+    /// when the next timer fires (null: nothing is scheduled, only input or a reset can help).
+    /// The host waits (real time, or not at all) and then lets time pass with
+    /// <see cref="PcMachine.ElapseIdle"/> or <see cref="MachineClock.SyncHostTime"/>.
+    /// </summary>
+    Idle,
     /// <summary>The guest asked to exit (isa-debug-exit); see <see cref="PcMachine.ExitCode"/>.</summary>
     GuestExit,
-    /// <summary>A triple fault under -no-reboot.</summary>
+    /// <summary>A triple fault or a reset request under -no-reboot.</summary>
     Shutdown,
 }
 
 /// <summary>
-/// The PC around the CPU. For now: RAM, the firmware ROM, the debug console and isa-debug-exit
-/// — just enough to run ROM images; the full PC comes with its own issue.
+/// The PC: CPU, RAM and firmware, the chipset (PIC, PIT, keyboard controller, ports 0x61/0x92,
+/// CGA text, serial ports, debug devices) and the battery-backed CMOS/RTC, all driven by one
+/// virtual clock. Every input reaches it through a method call on the machine thread, so it is
+/// a pure function of its configuration and those calls (ARCHITECTURE.md §2).
 /// </summary>
-public sealed class PcMachine
+public sealed partial class PcMachine
 {
     public PhysicalMemory Memory { get; }
     public IoBus Io { get; } = new();
     public Cpu.Cpu Cpu { get; }
     public MachineConfig Config { get; }
+    public MachineClock Clock { get; }
+    public Mc146818Rtc Rtc { get; }
+
+    private PcChipset _chipset;
 
     /// <summary>The exit status the guest asked for, once it did.</summary>
     public int? ExitCode { get; private set; }
 
-    /// <summary>How many times the machine was reset by a triple fault.</summary>
+    /// <summary>How many times the machine was reset (triple fault, keyboard controller, port 0x92, monitor).</summary>
     public int Resets { get; private set; }
 
     public PcMachine(MachineConfig config)
     {
-        if (config.Bios.Length < MachineConfig.MinBiosBytes || config.Bios.Length > MachineConfig.MaxBiosBytes
-            || config.Bios.Length % 0x1000 != 0)
-            throw new ArgumentException($"BIOS image must be 64–256 KiB in 4 KiB steps, not {config.Bios.Length} bytes");
+        if (config.Bios is { } bios && (bios.Length < MachineConfig.MinBiosBytes || bios.Length > MachineConfig.MaxBiosBytes || bios.Length % 0x1000 != 0))
+            throw new ArgumentException($"BIOS image must be 64–256 KiB in 4 KiB steps, not {bios.Length} bytes");
+        if (config.Bios is null && config.BootLoader is null)
+            throw new ArgumentException("a machine needs firmware or a boot loader");
+        if (config.SerialPorts.Count > MachineConfig.MaxSerialPorts)
+            throw new ArgumentException($"at most {MachineConfig.MaxSerialPorts} serial ports");
         Config = config;
         Memory = new PhysicalMemory(config.RamBytes);
-        Memory.LoadRom(config.Bios);
+        if (config.Bios is { } image) Memory.LoadRom(image);
         Cpu = new Cpu.Cpu(Memory, Io);
-        if (config.DebugConsole is { } sink)
-            Io.Map(config.DebugConsolePort, 1, new DebugConsole(sink));
-        if (config.DebugExit is { } exit)
-            Io.Map(exit.Base, exit.Size, new DebugExit(RequestExit));
+        Clock = new MachineClock(config.Time, () => Cpu.Icount);
+        Cpu.TimeStampClock = Clock;
+        Rtc = new Mc146818Rtc(Clock, new PicLine(this, Mc146818Rtc.Irq), config.RtcBaseUnixSeconds);
+        PcCmosLayout.SetMemorySize(Rtc, config.RamBytes);
+        _chipset = BuildChipset();
+        Config.BootLoader?.Boot(this);
+    }
+
+    public DualPic Pic => _chipset.Pic;
+    public Pit8254 Pit => _chipset.Pit;
+    public I8042Controller Keyboard => _chipset.Keyboard;
+    public CgaText Cga => _chipset.Cga;
+
+    /// <summary>COM<paramref name="index"/>+1's UART, or null when that port is absent.</summary>
+    public Uart16550? Serial(int index) => _chipset.Serial[index];
+
+    /// <summary>
+    /// Hands a byte typed on the host to a serial port; false when the port is absent or its
+    /// receiver is full (the host keeps the byte and offers it again later).
+    /// </summary>
+    public bool TryDeliverSerialInput(int index, byte value)
+    {
+        if (_chipset.Serial[index] is not { } uart) return false;
+        AdvanceTimers(); // the character timeout must count from this byte's arrival
+        return uart.TryReceive(value);
+    }
+
+    private PcChipset BuildChipset()
+    {
+        Io.UnmapAll();
+        var chipset = new PcChipset(Config, Io, Clock, Memory.SetA20, RequestReset, RequestExit, TimersReprogrammed);
+        Io.Map(Mc146818Rtc.IndexPort, 2, new ReschedulingPort(Rtc, Rtc, Clock, TimersReprogrammed));
+        Cpu.InterruptSource = chipset.Pic;
+        return chipset;
     }
 
     private void RequestExit(int code)
@@ -56,23 +105,9 @@ public sealed class PcMachine
         Cpu.RequestStop();
     }
 
-    /// <summary>Runs at most <paramref name="instructions"/> instructions.</summary>
-    public MachineStop Run(long instructions)
+    /// <summary>A line into the current chipset's PIC (the RTC outlives chipsets, so it cannot hold one PIC's line).</summary>
+    private sealed class PicLine(PcMachine machine, int irq) : Devices.IIrqLine
     {
-        var exit = Cpu.Run(instructions);
-        if (ExitCode is not null) return MachineStop.GuestExit;
-        switch (exit)
-        {
-            case RunExit.Shutdown:
-                if (Config.NoReboot) return MachineStop.Shutdown;
-                Resets++;
-                Cpu.Reset();
-                return MachineStop.SliceDone;
-            case RunExit.Halted:
-                // No device of this machine raises interrupts yet, so a halted CPU stays halted.
-                return MachineStop.HaltedForever;
-            default:
-                return MachineStop.SliceDone;
-        }
+        public void Set(bool high) => machine._chipset?.Pic.Line(irq).Set(high);
     }
 }

@@ -72,7 +72,7 @@ internal static unsafe partial class Interpreter
     private static void Rdtsc(Cpu c, ref Insn i)
     {
         if ((c.Cr4 & CR4.TSD) != 0 && c.Cpl > 0) c.Fault(Vector.GP, 0);
-        ulong tsc = (ulong)(c.Icount + c.TscOffset);
+        ulong tsc = (ulong)(c.TimeStampBase + c.TscOffset);
         c.Gpr[Cpu.EAX] = (uint)tsc;
         c.Gpr[Cpu.EDX] = (uint)(tsc >> 32);
     }
@@ -88,7 +88,7 @@ internal static unsafe partial class Interpreter
     {
         if (c.Cpl != 0) c.Fault(Vector.GP, 0);
         if (c.Gpr[Cpu.ECX] != MsrTsc) c.Fault(Vector.GP, 0);
-        ulong tsc = (ulong)(c.Icount + c.TscOffset);
+        ulong tsc = (ulong)(c.TimeStampBase + c.TscOffset);
         c.Gpr[Cpu.EAX] = (uint)tsc;
         c.Gpr[Cpu.EDX] = (uint)(tsc >> 32);
     }
@@ -99,7 +99,7 @@ internal static unsafe partial class Interpreter
         if (c.Cpl != 0) c.Fault(Vector.GP, 0);
         if (c.Gpr[Cpu.ECX] != MsrTsc) c.Fault(Vector.GP, 0);
         ulong value = ((ulong)c.Gpr[Cpu.EDX] << 32) | c.Gpr[Cpu.EAX];
-        c.TscOffset = (long)value - c.Icount;
+        c.TscOffset = (long)value - c.TimeStampBase;
     }
 
     /// <summary>WBINVD / INVD: privileged; there are no caches to flush.</summary>

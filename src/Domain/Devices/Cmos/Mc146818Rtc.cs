@@ -195,6 +195,18 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
         UpdateIrq();
     }
 
+    /// <summary>
+    /// The RESET pin (a system reset; datasheet, "RESET"): clears the interrupt enables PIE, AIE,
+    /// UIE and SQWE in register B and every flag in register C. Time and RAM are untouched.
+    /// </summary>
+    public void ResetInterruptControls()
+    {
+        AdvanceTo(_clock.NowNs);
+        _ram[B] &= unchecked((byte)~(BPeriodicEnable | BAlarmEnable | BUpdateEndedEnable | BSquareWaveEnable));
+        _ram[C] = 0;
+        UpdateIrq();
+    }
+
     /// <summary>IRQF and the IRQ 8 level follow the flags in C that are enabled in B (datasheet, "Register C").</summary>
     private void UpdateIrq()
     {
