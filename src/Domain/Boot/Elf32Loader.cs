@@ -77,7 +77,7 @@ internal static class Elf32Loader
             if (h.Type != PtLoad) continue;
             if (h.FileSize > h.MemorySize)
                 throw new BootImageException($"ELF segment {i} has p_filesz 0x{h.FileSize:X} larger than p_memsz 0x{h.MemorySize:X}");
-            if ((ulong)h.Offset + h.FileSize > (ulong)file.Length)
+            if (h.FileSize > 0 && (ulong)h.Offset + h.FileSize > (ulong)file.Length)
                 throw new BootImageException($"ELF kernel is truncated: segment {i} (0x{h.FileSize:X} bytes at offset 0x{h.Offset:X}) runs past the end of the file");
             uint memorySize = h.MemorySize;
             if (memorySize > h.FileSize && TailOverlapsAnother(headers, i))
@@ -95,7 +95,8 @@ internal static class Elf32Loader
                 if (h.PhysicalAddress < otherEnd && start < end)
                     throw new BootImageException($"ELF segments {other} and {i} overlap in memory (at 0x{Math.Max(start, h.PhysicalAddress):X})");
             placed.Add((i, h.PhysicalAddress, end));
-            segments.Add(new KernelSegment(h.PhysicalAddress, fileMemory.Slice((int)h.Offset, (int)h.FileSize), memorySize));
+            var data = h.FileSize == 0 ? ReadOnlyMemory<byte>.Empty : fileMemory.Slice((int)h.Offset, (int)h.FileSize);
+            segments.Add(new KernelSegment(h.PhysicalAddress, data, memorySize));
         }
         if (segments.Count == 0)
             throw new BootImageException("ELF kernel has no loadable (PT_LOAD) segment");

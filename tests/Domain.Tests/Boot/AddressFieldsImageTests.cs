@@ -62,6 +62,13 @@ public class AddressFieldsImageTests
     }
 
     [Fact]
+    public void An_image_of_no_bytes_and_no_bss_is_refused()
+    {
+        var f = Header(0x10000, address: (0x100000, 0x100000, 0x100000, 0, 0x100000));
+        Assert.Equal("the kernel has nothing to load (no bytes and no bss)", Assert.Throws<BootImageException>(() => KernelImage.Parse(f)).Message);
+    }
+
+    [Fact]
     public void The_video_mode_flag_is_accepted_with_a_warning()
     {
         var k = KernelImage.Parse(AddressFieldsImage(0x100000, Bytes(16), flags: 0x10007));

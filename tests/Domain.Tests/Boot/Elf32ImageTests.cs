@@ -55,6 +55,15 @@ public class Elf32ImageTests
     }
 
     [Fact]
+    public void A_bss_only_segment_needs_no_bytes_from_the_file_whatever_its_offset()
+    {
+        var f = Elf32(0x100000, [new Segment(0x100000, Text, (uint)Text.Length), new Segment(0x200000, [], 0x1000)]);
+        Put32(f, 52 + 32 + 4, 0x7FFF_0000); // segment 1's p_offset, far past the end of the file
+        var bss = KernelImage.Parse(f).Segments[1];
+        Assert.Equal((0x200000u, 0, 0x1000u), (bss.Address, bss.Data.Length, bss.MemorySize));
+    }
+
+    [Fact]
     public void Position_independent_executables_load_where_their_headers_say()
     {
         var f = Elf32(0x100000, [new Segment(0x100000, Text, 0x100)], type: 3);
