@@ -40,6 +40,7 @@ public sealed class RawImageBlockDevice : IBlockDevice, IDisposable
         catch (DirectoryNotFoundException e) { throw new DiskImageException(path, "No such file or directory", e); }
         catch (UnauthorizedAccessException e) { throw new DiskImageException(path, "Permission denied", e); }
         catch (IOException e) { throw new DiskImageException(path, e.Message, e); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException) { throw new DiskImageException(path, "not a valid file name", e); }
         SectorCount = (fileLength + SectorSize - 1) / SectorSize;
     }
 
