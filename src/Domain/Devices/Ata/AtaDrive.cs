@@ -45,10 +45,10 @@ internal sealed partial class AtaDrive
     {
         get
         {
-            // The cylinders follow from the capacity a CHS geometry may cover (16383 × 16 × 63 sectors).
-            long chsCapacity = Math.Min(SectorCount, (long)DiskGeometry.MaxCylinders * DiskGeometry.MaxHeads * DiskGeometry.MaxSectorsPerTrack);
             if (_heads == _defaultGeometry.Heads && _sectorsPerTrack == _defaultGeometry.SectorsPerTrack)
                 return _defaultGeometry;
+            // The cylinders follow from the capacity a CHS geometry may cover (16383 × 16 × 63 sectors).
+            long chsCapacity = Math.Min(SectorCount, (long)DiskGeometry.MaxCylinders * DiskGeometry.MaxHeads * DiskGeometry.MaxSectorsPerTrack);
             return new DiskGeometry((int)Math.Min(chsCapacity / (_heads * _sectorsPerTrack), 0xFFFF), _heads, _sectorsPerTrack);
         }
     }
