@@ -24,7 +24,7 @@ public readonly record struct ModulePlacement(uint Start, uint End, uint Command
 /// One difference: QEMU sizes the string area by the raw -initrd text, so with ",," escapes in it
 /// the boot loader name lands a few bytes later there than here.
 /// </summary>
-public sealed class MultibootBoot
+public sealed class MultibootBoot : Machine.IBootLoader
 {
     /// <summary>
     /// The boot loader name QEMU reports. We report it too: the goal is that a guest sees the same
@@ -164,6 +164,9 @@ public sealed class MultibootBoot
 
     /// <summary>Loads into the CPU's memory and sets the CPU to the entry state (after a reset, or at power-on).</summary>
     public void Boot(Cpu.Cpu cpu) => Load(cpu.Memory).ApplyTo(cpu);
+
+    /// <summary>The machine boots the kernel at power-on and after every reset, as QEMU's option ROM does.</summary>
+    public void Boot(Machine.PcMachine machine) => Boot(machine.Cpu);
 
     /// <summary>Each entry: its size (20, not counting the size field itself), base, length, type (spec 3.3).</summary>
     private uint WriteMemoryMap(RamWriter ram)

@@ -33,6 +33,14 @@ public sealed record MachineConfig
     /// </summary>
     public IReadOnlyList<IByteSink?> SerialPorts { get; init; } = [];
 
+    /// <summary>
+    /// The IDE disks by index as QEMU numbers them (-drive index=N, -hda…-hdd): 0 primary master,
+    /// 1 primary slave, 2 secondary master, 3 secondary slave; null or missing entries are absent.
+    /// </summary>
+    public IReadOnlyList<Storage.IBlockDevice?> Disks { get; init; } = [];
+
+    public const int MaxDisks = 4;
+
     /// <summary>-no-reboot: a triple fault or reset request stops the machine instead of resetting it.</summary>
     public bool NoReboot { get; init; }
 

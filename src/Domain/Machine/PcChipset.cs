@@ -1,4 +1,5 @@
 using HexEmu.Domain.Devices;
+using HexEmu.Domain.Devices.Ata;
 using HexEmu.Domain.Devices.Keyboard;
 using HexEmu.Domain.Devices.Pic;
 using HexEmu.Domain.Devices.Serial;
@@ -25,6 +26,8 @@ internal sealed class PcChipset
     public PostCodePort PostCodes { get; } = new();
     /// <summary>COM1–COM4; null where the port is absent.</summary>
     public Uart16550?[] Serial { get; } = new Uart16550?[MachineConfig.MaxSerialPorts];
+    /// <summary>The two IDE channels (a channel without disks still answers, as an empty one does).</summary>
+    public AtaChannel[] Ide { get; }
     /// <summary>Timers besides the PIT and the RTC: the UARTs' character timeouts.</summary>
     public IReadOnlyList<ITimedDevice> SerialTimers => _serialTimers;
 
@@ -58,11 +61,22 @@ internal sealed class PcChipset
             _serialTimers.Add(timer);
         }
 
+        Ide = new AtaChannel[AtaChannelPorts.All.Count];
+        for (int c = 0; c < Ide.Length; c++)
+        {
+            var ports = AtaChannelPorts.All[c];
+            Ide[c] = new AtaChannel(ports, Pic.Line(ports.Irq), DiskAt(config, 2 * c), DiskAt(config, 2 * c + 1));
+            Ide[c].MapPorts(io);
+        }
+
         if (config.DebugConsole is { } debugSink)
             io.Map(config.DebugConsolePort, 1, new DebugConsole(debugSink));
         if (config.DebugExit is { } exit)
             io.Map(exit.Base, exit.Size, new DebugExit(requestExit));
     }
+
+    private static Storage.IBlockDevice? DiskAt(MachineConfig config, int index) =>
+        index < config.Disks.Count ? config.Disks[index] : null;
 
     /// <summary>After a state load: the UARTs' timeouts count from the loaded moment.</summary>
     public void ResyncTimers(long nowNs)

@@ -32,6 +32,7 @@ public sealed partial class PcMachine
         _chipset.Port92.SaveState(w);
         _chipset.Cga.SaveState(w);
         foreach (var uart in _chipset.Serial) uart?.SaveState(w);
+        foreach (var channel in _chipset.Ide) channel.SaveState(w);
     }
 
     /// <summary>Loads every section; if any is malformed the machine is put back exactly as it was and the error goes on.</summary>
@@ -69,6 +70,7 @@ public sealed partial class PcMachine
         _chipset.Port92.LoadState(r);
         _chipset.Cga.LoadState(r);
         foreach (var uart in _chipset.Serial) uart?.LoadState(r);
+        foreach (var channel in _chipset.Ide) channel.LoadState(r);
         Resets = resets;
         _resetRequested = resetRequested;
         ExitCode = exited ? exitCode : null;

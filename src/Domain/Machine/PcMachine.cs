@@ -59,6 +59,8 @@ public sealed partial class PcMachine
             throw new ArgumentException("a machine needs firmware or a boot loader");
         if (config.SerialPorts.Count > MachineConfig.MaxSerialPorts)
             throw new ArgumentException($"at most {MachineConfig.MaxSerialPorts} serial ports");
+        if (config.Disks.Count > MachineConfig.MaxDisks)
+            throw new ArgumentException($"at most {MachineConfig.MaxDisks} IDE disks");
         Config = config;
         Memory = new PhysicalMemory(config.RamBytes);
         if (config.Bios is { } image) Memory.LoadRom(image);
@@ -75,6 +77,7 @@ public sealed partial class PcMachine
     public Pit8254 Pit => _chipset.Pit;
     public I8042Controller Keyboard => _chipset.Keyboard;
     public CgaText Cga => _chipset.Cga;
+    public Devices.Ata.AtaChannel IdeChannel(int index) => _chipset.Ide[index];
 
     /// <summary>COM<paramref name="index"/>+1's UART, or null when that port is absent.</summary>
     public Uart16550? Serial(int index) => _chipset.Serial[index];
