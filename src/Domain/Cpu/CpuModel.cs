@@ -31,4 +31,35 @@ public sealed record CpuModel(
         CpuidSignature: 0x0000_0543,
         CpuidFeaturesEdx: Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV,
         Vendor: "GenuineIntel");
+
+    /// <summary>What this CPU implements of CPUID.1:EDX: a named model reports its own bits only where they are in here.</summary>
+    public const uint ImplementedFeatures = Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV;
+
+    /// <summary>
+    /// The models -cpu accepts, named as QEMU names them, with their family/model/stepping and
+    /// their CPUID feature bits limited to what is implemented (QEMU's TCG likewise drops
+    /// features it cannot emulate). None has an FPU, so CR0.ET is 0 on all of them.
+    /// </summary>
+    public static IReadOnlyList<CpuModel> Named { get; } =
+    [
+        Default,
+        Make("486", family: 4, model: 8, stepping: 0, Feature.PSE),
+        Make("pentium", family: 5, model: 4, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8),
+        Make("pentium2", family: 6, model: 5, stepping: 2, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
+        Make("qemu32", family: 6, model: 6, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
+    ];
+
+    /// <summary>The model called <paramref name="name"/> (case-sensitive, as QEMU), or null.</summary>
+    public static CpuModel? ByName(string name)
+    {
+        foreach (var m in Named)
+            if (m.Name == name) return m;
+        return null;
+    }
+
+    private static CpuModel Make(string name, uint family, uint model, uint stepping, uint features)
+    {
+        uint signature = (family << 8) | (model << 4) | stepping;
+        return new CpuModel(name, signature, Default.ResetCr0, signature, features & ImplementedFeatures, "GenuineIntel");
+    }
 }

@@ -13,6 +13,9 @@ public sealed record MachineConfig
 
     public uint RamBytes { get; init; } = DefaultRamBytes;
 
+    /// <summary>The CPU model (-cpu): its reset signature and CPUID answers.</summary>
+    public Cpu.CpuModel CpuModel { get; init; } = Cpu.CpuModel.Default;
+
     /// <summary>The firmware image (-bios), 64–256 KiB; null when the machine boots otherwise (-kernel).</summary>
     public byte[]? Bios { get; init; }
 

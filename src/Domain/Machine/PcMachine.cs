@@ -64,7 +64,7 @@ public sealed partial class PcMachine
         Config = config;
         Memory = new PhysicalMemory(config.RamBytes);
         if (config.Bios is { } image) Memory.LoadRom(image);
-        Cpu = new Cpu.Cpu(Memory, Io);
+        Cpu = new Cpu.Cpu(Memory, Io, config.CpuModel);
         Clock = new MachineClock(config.Time, () => Cpu.Icount);
         Cpu.TimeStampClock = Clock;
         Rtc = new Mc146818Rtc(Clock, new PicLine(this, Mc146818Rtc.Irq), config.RtcBaseUnixSeconds);
