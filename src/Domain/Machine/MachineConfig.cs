@@ -13,6 +13,9 @@ public sealed record MachineConfig
 
     public uint RamBytes { get; init; } = DefaultRamBytes;
 
+    /// <summary>-M isapc: a PC without the PCI chipset's extras (no ELCR at 0x4D0/0x4D1).</summary>
+    public bool IsaOnly { get; init; }
+
     /// <summary>The CPU model (-cpu): its reset signature and CPUID answers.</summary>
     public Cpu.CpuModel CpuModel { get; init; } = Cpu.CpuModel.Default;
 

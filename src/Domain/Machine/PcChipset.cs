@@ -37,7 +37,7 @@ internal sealed class PcChipset
                      Action<int> requestExit, Action timersReprogrammed)
     {
         Pic = new DualPic();
-        Pic.MapPorts(io);
+        Pic.MapPorts(io, withElcr: !config.IsaOnly);
         Pit = new Pit8254(clock, Pic.Line(0));
         io.Map(Pit8254.FirstPort, 4, new ReschedulingPort(Pit, Pit, clock, timersReprogrammed));
         Port61 = new SystemControlPortB(Pit, clock);

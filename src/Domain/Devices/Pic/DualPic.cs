@@ -48,12 +48,13 @@ public sealed partial class DualPic : IInterruptSource, IPortDevice
         return _lines[irq];
     }
 
-    /// <summary>Claims the six ports on <paramref name="bus"/>.</summary>
-    public void MapPorts(IoBus bus)
+    /// <summary>Claims the PICs' ports (and the ELCR pair unless told otherwise) on <paramref name="bus"/>.</summary>
+    /// <param name="withElcr">False for an ISA-only PC (QEMU's isapc), whose chipset has no edge/level control register.</param>
+    public void MapPorts(IoBus bus, bool withElcr = true)
     {
         bus.Map(MasterPort, 2, this);
         bus.Map(SlavePort, 2, this);
-        bus.Map(ElcrPort, 2, this);
+        if (withElcr) bus.Map(ElcrPort, 2, this);
     }
 
     /// <summary>INTR: the master's INT output.</summary>
