@@ -578,14 +578,107 @@ static void test_video_and_misc(void)
     check(debugcon == 0xE9, "isa-debugcon port reads e9 (%02x)", debugcon);
 }
 
+/* ------------------------------------------------------------------ Multiboot */
+
+struct __attribute__((packed)) mmap_entry {
+    uint32_t size; /* of the rest of the entry */
+    uint64_t base, length;
+    uint32_t type;
+};
+
+struct entry_state {
+    uint32_t cr0, eflags, cs_limit, ds_limit, ss_limit;
+    int a20_on;
+};
+
+static uint32_t segment_limit(uint16_t selector)
+{
+    uint32_t limit = 0;
+    __asm__ volatile("lsl %1, %0" : "+r"(limit) : "rm"((uint32_t)selector) : "cc");
+    return limit;
+}
+
+/* What the Multiboot specification promises at entry, taken before anything changes it. */
+static void capture_entry_state(struct entry_state *state)
+{
+    uint16_t cs, ds, ss;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(state->cr0));
+    __asm__ volatile("pushfl; pop %0" : "=r"(state->eflags));
+    __asm__ volatile("mov %%cs, %0; mov %%ds, %1; mov %%ss, %2" : "=r"(cs), "=r"(ds), "=r"(ss));
+    state->cs_limit = segment_limit(cs);
+    state->ds_limit = segment_limit(ds);
+    state->ss_limit = segment_limit(ss);
+    state->a20_on = !a20_wraps();
+}
+
+static int ends_with(const char *s, uint32_t length, const char *suffix)
+{
+    uint32_t n = 0;
+    while (suffix[n])
+        n++;
+    if (length < n)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (s[length - n + i] != suffix[i])
+            return 0;
+    return 1;
+}
+
+static void test_multiboot(uint32_t magic, const struct multiboot_info *info,
+                           const struct entry_state *state)
+{
+    check(magic == MULTIBOOT_BOOTLOADER_MAGIC, "multiboot magic in eax");
+    check((state->cr0 & 0x80000001) == 0x00000001, "entered in protected mode without paging");
+    check((state->eflags & 0x00020200) == 0, "entered with interrupts off and not in v86 mode");
+    check(state->cs_limit == 0xFFFFFFFF && state->ds_limit == 0xFFFFFFFF &&
+              state->ss_limit == 0xFFFFFFFF,
+          "entered with flat 4 GiB code, data and stack segments");
+    check(state->a20_on, "entered with A20 on");
+
+    uint32_t wanted = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | (1u << 6) |
+                      MULTIBOOT_INFO_LOADER_NAME;
+    check((info->flags & wanted) == wanted,
+          "multiboot info has memory, command line, memory map and loader name");
+    check(info->mem_lower >= 512 && info->mem_lower <= 640, "multiboot mem_lower = %u KiB",
+          info->mem_lower);
+
+    /* The command line starts with the kernel's file name, as GRUB and QEMU pass it; with no
+     * -append, nothing but spaces follows it. */
+    const char *cmdline = (const char *)info->cmdline;
+    uint32_t word = 0;
+    while (cmdline[word] && cmdline[word] != ' ')
+        word++;
+    int rest_blank = 1;
+    for (uint32_t i = word; cmdline[i]; i++)
+        rest_blank &= cmdline[i] == ' ';
+    check(ends_with(cmdline, word, "devices.elf") && rest_blank,
+          "multiboot command line is the kernel's file name");
+    const char *loader = (const char *)info->boot_loader_name;
+    check(loader[0] != 0, "multiboot boot loader name is not empty");
+
+    /* The memory map: usable RAM at 0 and at 1 MiB, the latter as large as mem_upper. */
+    int low_ok = 0, high_ok = 0;
+    for (uint32_t p = info->mmap_addr; p < info->mmap_addr + info->mmap_length;) {
+        const struct mmap_entry *e = (const struct mmap_entry *)p;
+        if (e->type == 1 && e->base == 0 && e->length >= (uint64_t)info->mem_lower * 1024)
+            low_ok = 1;
+        if (e->type == 1 && e->base == 0x100000 && e->length == (uint64_t)info->mem_upper * 1024)
+            high_ok = 1;
+        p += e->size + 4;
+    }
+    check(low_ok, "multiboot memory map: RAM from 0 covering mem_lower");
+    check(high_ok, "multiboot memory map: RAM from 1 MiB matching mem_upper");
+}
+
 void kmain(uint32_t magic, const struct multiboot_info *info)
 {
+    struct entry_state state;
+    capture_entry_state(&state);
     console_init();
     descriptor_tables_init();
     pic_remap(IRQ_BASE, IRQ_BASE + 8);
     puts_both("# devices.elf: PC device checks\n");
-    check(magic == MULTIBOOT_BOOTLOADER_MAGIC, "multiboot magic in eax");
-    check((info->flags & MULTIBOOT_INFO_MEMORY) != 0, "multiboot memory fields present");
+    test_multiboot(magic, info, &state);
 
     test_pic();
     test_pit();
