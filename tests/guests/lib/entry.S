@@ -1,13 +1,26 @@
 /* Multiboot v1 header, the entry point, and the interrupt stubs. */
 
 #define MB_MAGIC 0x1BADB002
+#ifdef AOUT_KLUDGE
+/* Also "addresses in the header": for a flat binary, which the loader cannot read as ELF. */
+#define MB_FLAGS 0x00010003
+#else
 #define MB_FLAGS 0x00000003 /* modules page-aligned, memory information wanted */
+#endif
 
     .section .multiboot, "a"
     .align 4
+multiboot_header:
     .long MB_MAGIC
     .long MB_FLAGS
     .long -(MB_MAGIC + MB_FLAGS)
+#ifdef AOUT_KLUDGE
+    .long multiboot_header /* header_addr: where this header lands */
+    .long multiboot_header /* load_addr: the file's first byte, which is this header */
+    .long _edata           /* load_end_addr: end of the initialised data */
+    .long _end             /* bss_end_addr: the loader zeroes up to here */
+    .long _start           /* entry_addr */
+#endif
 
     .section .bss
     .align 16
