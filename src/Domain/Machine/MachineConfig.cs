@@ -16,6 +16,9 @@ public sealed record MachineConfig
     /// <summary>-M isapc: a PC without the PCI chipset's extras (no ELCR at 0x4D0/0x4D1).</summary>
     public bool IsaOnly { get; init; }
 
+    /// <summary>The display adapter's text mode (CGA memory and CRTC); QEMU's -nodefaults leaves it out.</summary>
+    public bool Vga { get; init; } = true;
+
     /// <summary>The CPU model (-cpu): its reset signature and CPUID answers.</summary>
     public Cpu.CpuModel CpuModel { get; init; } = Cpu.CpuModel.Default;
 

@@ -47,7 +47,7 @@ internal sealed class PcChipset
         io.Map(I8042Controller.CommandPort, 1, Keyboard);
         Port92 = new SystemControlPortA(setA20, requestReset);
         io.Map(SystemControlPortA.Port, 1, Port92);
-        Cga.MapPorts(io);
+        if (config.Vga) Cga.MapPorts(io);
         io.Map(PostCodePort.Port, 1, PostCodes);
 
         for (int i = 0; i < config.SerialPorts.Count && i < MachineConfig.MaxSerialPorts; i++)
