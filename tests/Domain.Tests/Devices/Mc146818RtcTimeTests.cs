@@ -17,6 +17,17 @@ public class Mc146818RtcTimeTests
     }
 
     [Fact]
+    public void The_ps2_century_byte_0x37_mirrors_the_century()
+    {
+        // QEMU keeps the IBM PS/2 century byte equal to register 0x32 (a guest may read either).
+        var rig = new RtcRig(new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero).ToUnixTimeSeconds());
+        Assert.Equal(0x20, rig.Get(0x37));
+        rig.RunTo(2 * RtcRig.Second);
+        Assert.Equal(0x21, rig.Get(0x37));
+        Assert.Equal(0x21, rig.Get(RtcRig.Century));
+    }
+
+    [Fact]
     public void Binary_mode_shows_the_same_time_in_binary()
     {
         _rig.Set(RtcRig.B, 0x06);

@@ -154,6 +154,7 @@ public sealed partial class Mc146818Rtc
         _ram[Month] = Encode(t.Month);
         _ram[Year] = Encode(CivilCalendar.FloorMod(t.Year, 100));
         _ram[Century] = Encode(CivilCalendar.FloorDiv(t.Year, 100) & 0xFF);
+        _ram[Ps2Century] = _ram[Century];
     }
 
     /// <summary>The time the registers say (the day of week follows from the date, as in QEMU).</summary>

@@ -133,7 +133,7 @@ public sealed partial class Mc146818Rtc : IPortDevice, ITimedDevice
             case D:
                 return DValidRamAndTime;
             default:
-                if (IsTimeRegister(index) && !Setting) RenderTime(CurrentSeconds(now));
+                if ((IsTimeRegister(index) || index == Ps2Century) && !Setting) RenderTime(CurrentSeconds(now));
                 return _ram[index];
         }
     }

@@ -20,6 +20,8 @@ internal static class RtcRegisters
 
     /// <summary>The IBM AT's century byte, outside the chip's own registers; PC BIOSes and QEMU keep it here.</summary>
     public const int Century = 0x32;
+    /// <summary>IBM PS/2's copy of the century; QEMU keeps it equal to <see cref="Century"/>, and guests may read either.</summary>
+    public const int Ps2Century = 0x37;
 
     // Register A.
     public const byte AUpdateInProgress = 0x80;
