@@ -23,6 +23,12 @@ internal enum PioTransfer : byte
 /// </summary>
 internal sealed partial class AtaDrive
 {
+    /// <summary>
+    /// The error for an LBA past the end of the disk. The standard says IDNF; QEMU reports ABRT,
+    /// and guests see QEMU's behaviour there, so HexEmu does the same.
+    /// </summary>
+    private const byte OutOfRangeError = AtaError.Abrt;
+
     private readonly byte[] _buffer = new byte[MaxMultipleSectors * SectorSize];
     private PioTransfer _transfer;
     /// <summary>The command in progress uses 48-bit addressing and count.</summary>
@@ -114,9 +120,14 @@ internal sealed partial class AtaDrive
             return;
         }
         int n = Math.Min(_remaining, _blockSectors);
-        if (!TryGetAddress(out long lba) || lba + n > SectorCount)
+        if (!TryGetAddress(out long lba))
         {
             Fail(AtaError.Idnf);
+            return;
+        }
+        if (lba + n > SectorCount)
+        {
+            Fail(OutOfRangeError);
             return;
         }
         if (!_disk!.TryRead(lba, _buffer.AsSpan(0, n * SectorSize)))
@@ -159,15 +170,20 @@ internal sealed partial class AtaDrive
     /// The host has filled a block: write it to the disk (flushing it too when the write cache is
     /// off), advance the task file, then either ask for the next block or end the command —
     /// with an interrupt either way. The address is checked here, as QEMU checks it, so an
-    /// out-of-range write fails with IDNF after its first block of data.
+    /// out-of-range write fails after its first block of data.
     /// </summary>
     private void WriteBlock()
     {
         Status &= unchecked((byte)~AtaStatus.Drq);
         int n = _length / SectorSize;
-        if (!TryGetAddress(out long lba) || lba + n > SectorCount)
+        if (!TryGetAddress(out long lba))
         {
             Fail(AtaError.Idnf);
+            return;
+        }
+        if (lba + n > SectorCount)
+        {
+            Fail(OutOfRangeError);
             return;
         }
         var data = _buffer.AsSpan(0, _length);

@@ -49,12 +49,19 @@ public class AtaChsTests
     [Theory]
     [InlineData(0, 0, 0)]   // sectors count from 1
     [InlineData(0, 0, 64)]  // beyond 63 sectors per track
-    [InlineData(21, 0, 1)]  // beyond the disk
-    public void A_CHS_address_outside_the_translation_or_the_disk_fails_with_IDNF(int cylinder, int head, int sector)
+    public void A_CHS_address_outside_the_translation_fails_with_IDNF(int cylinder, int head, int sector)
     {
         var rig = FilledRig();
         rig.Chs(0x20, cylinder, head, sector, count: 1);
         rig.ExpectError(AtaRig.Idnf);
+    }
+
+    [Fact]
+    public void A_CHS_address_beyond_the_disk_fails_with_ABRT_as_an_LBA_beyond_it_does()
+    {
+        var rig = FilledRig();
+        rig.Chs(0x20, cylinder: 21, head: 0, sector: 1, count: 1);
+        rig.ExpectError(AtaRig.Abrt);
     }
 
     [Fact]

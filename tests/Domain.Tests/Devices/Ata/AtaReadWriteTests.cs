@@ -178,35 +178,35 @@ public class AtaReadWriteTests
     }
 
     [Fact]
-    public void An_LBA_beyond_the_disk_fails_with_IDNF_and_an_interrupt()
+    public void An_LBA_beyond_the_disk_fails_with_ABRT_as_in_QEMU_and_an_interrupt()
     {
         var rig = FilledRig(1000);
         rig.Lba28(0x20, lba: 1000, count: 1);
         Assert.Equal(1, rig.Irq.RisingEdges);
-        rig.ExpectError(AtaRig.Idnf);
+        rig.ExpectError(AtaRig.Abrt);
         Assert.Equal(0, rig.InW(AtaRig.Data));
     }
 
     [Fact]
-    public void A_read_running_off_the_end_delivers_the_sectors_that_exist_then_fails_with_IDNF()
+    public void A_read_running_off_the_end_delivers_the_sectors_that_exist_then_fails_with_ABRT()
     {
         var rig = FilledRig(1000);
         rig.Lba28(0x20, lba: 999, count: 2);
         rig.In(AtaRig.Status);
         Assert.Equal(AtaRig.Pattern(999), rig.ReadBlock());
-        rig.ExpectError(AtaRig.Idnf);
+        rig.ExpectError(AtaRig.Abrt);
         Assert.Equal(2, rig.Irq.RisingEdges);
         Assert.Equal(1000 & 0xFF, rig.In(AtaRig.LbaLow)); // the sector that was not found
     }
 
     [Fact]
-    public void A_write_beyond_the_disk_fails_with_IDNF_once_its_data_is_in_and_changes_nothing()
+    public void A_write_beyond_the_disk_fails_with_ABRT_once_its_data_is_in_and_changes_nothing()
     {
         var rig = FilledRig(1000);
         var before = rig.Disk.Contents.ToArray();
         rig.Lba28(0x30, lba: 1000, count: 1);
         rig.WriteBlock(AtaRig.Pattern(1));
-        rig.ExpectError(AtaRig.Idnf);
+        rig.ExpectError(AtaRig.Abrt);
         Assert.Equal(before, rig.Disk.Contents.ToArray());
     }
 
