@@ -96,7 +96,7 @@ public sealed partial class MonitorInterpreter
             output.Append("unknown command: 'info ").Append(name).Append("'\n");
             return;
         }
-        RunParsed(command, new CommandLine(line.Text, line.Position, "info " + command.Names, command.Names), output);
+        RunParsed(command, new CommandLine(line.Text, line.Position, "info " + name, command.Names), output);
     }
 
     private void ListInfoCommands(StringBuilder output)

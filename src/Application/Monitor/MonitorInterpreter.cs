@@ -60,8 +60,8 @@ public sealed partial class MonitorInterpreter
             return;
         }
 
-        string helpPath = command.Names.Split('|')[0];
-        RunParsed(command, new CommandLine(line, parser.Position, helpPath, command.Names), output);
+        // QEMU's hint repeats the name as typed: "q 1" suggests "help q".
+        RunParsed(command, new CommandLine(line, parser.Position, name, command.Names), output);
     }
 
     /// <summary>Runs a handler; an argument error prints QEMU's message and its "Try help" hint.</summary>
