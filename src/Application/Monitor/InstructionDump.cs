@@ -32,7 +32,9 @@ internal static class InstructionDump
                 return;
             }
 
-            var decoder = Decoder.Create(bitness, new ByteArrayCodeReader(window[..available].ToArray()));
+            // AMD's reading of UD0 (no ModRM byte) is the one QEMU's disassembler prints; in 16- and 32-bit
+            // code that is the only difference the option makes.
+            var decoder = Decoder.Create(bitness, new ByteArrayCodeReader(window[..available].ToArray()), DecoderOptions.AMD);
             decoder.IP = address;
             decoder.Decode(out var instruction);
 
@@ -56,8 +58,7 @@ internal static class InstructionDump
                 length = instruction.Length;
                 formatter.FormatMnemonic(instruction, text);
                 mnemonic = text.ToStringAndReset();
-                formatter.FormatAllOperands(instruction, text);
-                operands = text.ToStringAndReset();
+                operands = FarPointer(instruction) ?? FormatOperands(formatter, instruction, text);
             }
 
             ReadOnlySpan<byte> bytes = window[..length];
@@ -76,6 +77,20 @@ internal static class InstructionDump
             address = physical ? address + (ulong)length : (uint)(address + (ulong)length);
         }
     }
+
+    private static string FormatOperands(GasFormatter formatter, in Instruction instruction, StringOutput text)
+    {
+        formatter.FormatAllOperands(instruction, text);
+        return text.ToStringAndReset();
+    }
+
+    /// <summary>A direct far jump or call target as QEMU prints it, "$0xf000:$0x0" (Iced would print "$0xf000, $0").</summary>
+    private static string? FarPointer(in Instruction instruction) => instruction.Op0Kind switch
+    {
+        OpKind.FarBranch16 => $"$0x{instruction.FarBranchSelector:x}:$0x{instruction.FarBranch16:x}",
+        OpKind.FarBranch32 => $"$0x{instruction.FarBranchSelector:x}:$0x{instruction.FarBranch32:x}",
+        _ => null,
+    };
 
     private static GasFormatter CreateFormatter()
     {
