@@ -40,7 +40,10 @@ public sealed partial class MonitorInterpreter
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A fault in the target (or a bug here) must not take the monitor down: report it as QEMU reports errors.
+            // A fault in the target (or a bug here) must not take the monitor down: end any partial line and
+            // report it as QEMU reports errors.
+            if (output.Length > 0 && output[^1] != '\n')
+                output.Append('\n');
             output.Append("Error: ").Append(e.Message).Append('\n');
         }
         return output.ToString();

@@ -33,11 +33,11 @@ internal sealed class FakeMonitorTarget : IMonitorTarget
     public IReadOnlyList<MonitorBlockInfo> BlockDevices { get; set; } = [];
     public string Version { get; set; } = "0.1.0";
 
-    /// <summary>Puts a ROM image (at most 64 KiB, the rest 0xFF) at the BIOS addresses.</summary>
-    public void LoadRom(byte[] image)
+    /// <summary>Puts a ROM image (at most 64 KiB, the rest <paramref name="fill"/>) at the BIOS addresses.</summary>
+    public void LoadRom(byte[] image, byte fill = 0xFF)
     {
         _rom = new byte[0x10000];
-        Array.Fill(_rom, (byte)0xFF);
+        Array.Fill(_rom, fill);
         image.CopyTo(_rom, 0);
     }
 
