@@ -4,8 +4,10 @@ namespace HexEmu.Application.Monitor;
 /// The monitor's line editor, behaving as QEMU's readline does on a terminal: printable bytes insert at
 /// the cursor; Backspace/DEL delete before it, ^D and ESC[3~ under it; ^A, ESC[1~, ESC O H go to the start;
 /// ^E, ESC[4~, ESC O F to the end; ESC[D and ESC[C move; ESC[A / ESC[B walk the history (64 lines);
-/// ^W deletes the word before the cursor; CR and LF each end a line (so CR LF also runs an empty one).
-/// Tab completion is not implemented (Tab is ignored).
+/// ^W deletes the word before the cursor; CR and LF each end a line (so CR LF also runs an empty one);
+/// Tab completes the word before the cursor from the completer: one candidate is inserted with a space
+/// after it, several insert their common prefix and are listed in columns (80 / (longest + 2) per row,
+/// each at least 10 wide) before the prompt and line are shown again.
 /// <para>
 /// The echo is QEMU's too: when the text changes, the cursor goes back to the start of the input
 /// (ESC[D per column), the whole input is rewritten and the rest of the screen line cleared (ESC[K);
@@ -27,6 +29,16 @@ internal sealed class LineEditor
     private int _escapeParameter;
     private readonly List<byte[]> _history = [];
     private int _historyEntry = -1;
+    private readonly string _prompt;
+    private readonly Func<string, LineCompletion>? _completer;
+
+    /// <param name="prompt">Shown again after a completion list.</param>
+    /// <param name="completer">Finds the candidates for the text before the cursor; null: Tab does nothing.</param>
+    public LineEditor(string prompt = "", Func<string, LineCompletion>? completer = null)
+    {
+        _prompt = prompt;
+        _completer = completer;
+    }
 
     /// <summary>
     /// Takes one input byte, appends its echo to <paramref name="echo"/>, and returns the finished line
@@ -81,7 +93,7 @@ internal sealed class LineEditor
             case 1: _cursor = 0; break;                       // ^A
             case 4: DeleteUnderCursor(); break;               // ^D
             case 5: _cursor = _text.Count; break;             // ^E
-            case 9: break;                                    // Tab: no completion
+            case 9: Complete(echo); break;
             case 10:
             case 13:
                 return FinishLine(echo);
@@ -102,6 +114,60 @@ internal sealed class LineEditor
                 break;
         }
         return null;
+    }
+
+    private void Complete(List<byte> echo)
+    {
+        if (_completer is null)
+            return;
+        string before = System.Text.Encoding.Latin1.GetString(_text.GetRange(0, _cursor).ToArray());
+        var completion = _completer(before);
+        var candidates = completion.Candidates;
+        if (candidates.Count == 0)
+            return;
+
+        if (candidates.Count == 1)
+        {
+            string only = candidates[0];
+            InsertText(only, completion.PrefixLength);
+            if (only.Length > 0 && only[^1] != '/')
+                InsertText(" ", 0);
+            return;
+        }
+
+        int common = candidates.Min(c => c.Length);
+        foreach (string candidate in candidates)
+            common = Math.Min(common, CommonPrefixLength(candidates[0], candidate));
+        if (common > 0)
+            InsertText(candidates[0][..common], completion.PrefixLength);
+
+        int width = Math.Clamp(candidates.Max(c => c.Length) + 2, 10, 80);
+        int columns = 80 / width;
+        var listing = new System.Text.StringBuilder("\n");
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            listing.Append(candidates[i].PadRight(width));
+            if ((i + 1) % columns == 0 || i == candidates.Count - 1)
+                listing.Append('\n');
+        }
+        listing.Append(_prompt);
+        echo.AddRange(System.Text.Encoding.Latin1.GetBytes(listing.ToString()));
+        PromptShown();
+    }
+
+    private static int CommonPrefixLength(string a, string b)
+    {
+        int n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n])
+            n++;
+        return n;
+    }
+
+    /// <summary>Inserts <paramref name="text"/> from index <paramref name="from"/> on at the cursor.</summary>
+    private void InsertText(string text, int from)
+    {
+        for (int i = from; i < text.Length && _text.Count < MaxLength; i++)
+            _text.Insert(_cursor++, (byte)text[i]);
     }
 
     private void Csi(byte b)

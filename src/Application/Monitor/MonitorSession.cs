@@ -4,7 +4,8 @@ using HexEmu.Application.Ports;
 namespace HexEmu.Application.Monitor;
 
 /// <summary>
-/// The monitor on a character backend: it edits input lines as QEMU's readline does (echo included),
+/// The monitor on a character backend: it edits input lines as QEMU's readline does (echo and Tab
+/// completion included),
 /// runs each finished line through the <see cref="MonitorInterpreter"/>, and writes the output and the
 /// next prompt, every '\n' sent as "\r\n" as QEMU's monitor does.
 /// <para>
@@ -16,7 +17,7 @@ namespace HexEmu.Application.Monitor;
 public sealed class MonitorSession
 {
     private readonly ICharBackend _backend;
-    private readonly LineEditor _editor = new();
+    private readonly LineEditor _editor;
     private readonly List<byte> _echo = new(256);
     private readonly byte[] _input = new byte[512];
 
@@ -30,6 +31,7 @@ public sealed class MonitorSession
     {
         _backend = backend;
         Interpreter = interpreter;
+        _editor = new LineEditor(MonitorInterpreter.Prompt, interpreter.Complete);
     }
 
     public MonitorInterpreter Interpreter { get; }

@@ -132,11 +132,71 @@ public class MonitorSessionTests
     }
 
     [Fact]
-    public void TabIsIgnored()
+    public void TabCompletesAUniqueInfoSubcommand()
     {
-        // QEMU would complete here; HexEmu has no completion, so Tab changes nothing.
-        string output = OpenAndType("s\tt\n");
-        Assert.EndsWith("st\e[K\r\nunknown command: 'st'\r\n(qemu) ", output);
+        // QEMU: printf 'info ch\t\n' | qemu-system-i386 -bios spin.rom -display none -monitor stdio
+        _target.Chardevs = [new("parallel0", "vc"), new("compat_monitor0", "stdio"), new("serial0", "vc")];
+        const string qemu = "(qemu) i\e[K\e[Din\e[K\e[D\e[Dinf\e[K\e[D\e[D\e[Dinfo\e[K\e[D\e[D\e[D\e[Dinfo \e[K" +
+            "\e[D\e[D\e[D\e[D\e[Dinfo c\e[K\e[D\e[D\e[D\e[D\e[D\e[Dinfo ch\e[K\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo chardev \e[K\r\n" +
+            "parallel0: filename=vc\r\ncompat_monitor0: filename=stdio\r\nserial0: filename=vc\r\n(qemu) ";
+        Assert.Equal(qemu, OpenAndType("info ch\t\n"));
+    }
+
+    [Fact]
+    public void TabCompletesAUniqueCommand()
+    {
+        // QEMU: printf 'qu\t\n' and printf 'in\t\n' (the rest of the latter is the info list, which differs).
+        Assert.Equal("(qemu) q\e[K\e[Dqu\e[K\e[D\e[Dquit \e[K\r\n", OpenAndType("qu\t\n"));
+        Assert.True(_session.QuitRequested);
+
+        var backend = new FakeCharBackend();
+        var session = new MonitorSession(backend, new FakeMonitorTarget());
+        session.Open();
+        backend.TakeOutput();
+        backend.Type("in\t\n");
+        session.Poll();
+        Assert.StartsWith("i\e[K\e[Din\e[K\e[D\e[Dinfo \e[K\r\ninfo block", backend.TakeOutput());
+    }
+
+    [Fact]
+    public void TabListsSeveralCandidatesInColumnsAndRedrawsTheLine()
+    {
+        // QEMU, printf 'info st\tx\n': "stats     status    \r\n(qemu) info stat\e[K" then the 'x' redraw: the
+        // common prefix is inserted, each name padded to max(longest + 2, 10), 80 / width per row, then
+        // the prompt and the whole line. HexEmu has chardev and cpus under "info c".
+        string output = OpenAndType("info c\tx\n");
+        const string expected = "info c\e[K\r\nchardev   cpus      \r\n(qemu) info c\e[K" +
+            "\e[D\e[D\e[D\e[D\e[D\e[Dinfo cx\e[K\r\nunknown command: 'info cx'\r\n(qemu) ";
+        Assert.EndsWith(expected, output);
+    }
+
+    [Fact]
+    public void TabOnAnEmptyLineListsEveryCommandAndAlias()
+    {
+        // Names and aliases in table order; the longest (system_reset, 12) makes the width 14: 5 per row.
+        string output = OpenAndType("\t\n");
+        const string all = "\r\ncont          c             help          ?             info          \r\n" +
+            "quit          q             stop          s             system_reset  \r\n" +
+            "x             xp            \r\n(qemu) \r\n(qemu) ";
+        Assert.Equal("(qemu) " + all, output);
+    }
+
+    [Theory]
+    [InlineData("sy\t", "(qemu) s\e[K\e[Dsy\e[K\e[D\e[Dsystem_reset \e[K")]
+    [InlineData("s\t", "(qemu) s\e[K\r\nstop          s             system_reset  \r\n(qemu) s\e[K")]
+    [InlineData("x\t", "(qemu) x\e[K\r\nx         xp        \r\n(qemu) x\e[K")]
+    [InlineData("info stat\t", "info stat\e[K\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo status \e[K")]
+    public void TabCompletesOrListsCommandNames(string input, string expectedEnd)
+    {
+        Assert.EndsWith(expectedEnd, OpenAndType(input));
+    }
+
+    [Fact]
+    public void TabAfterArgumentsOfOtherCommandsDoesNothing()
+    {
+        // QEMU: printf 'x /4x 0\t\n' echoes nothing for the Tab.
+        string output = OpenAndType("x /x 0\t\n");
+        Assert.Contains("x /x 0\e[K\r\n00000000: 0x00000000\r\n", output);
     }
 
     [Fact]
