@@ -123,6 +123,8 @@ internal sealed class ExpressionParser
             }
             case '\'':
             {
+                if (_pos + 1 >= _text.Length)
+                    throw new MonitorCommandException("character constant expected");
                 if (_pos + 2 >= _text.Length || _text[_pos + 2] != '\'')
                     throw new MonitorCommandException("missing terminating ' character");
                 long value = _text[_pos + 1];
