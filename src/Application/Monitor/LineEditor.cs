@@ -78,6 +78,13 @@ internal sealed class LineEditor
         return finished;
     }
 
+    /// <summary>Drops the line being typed (QEMU's readline_restart).</summary>
+    public void Clear()
+    {
+        _text.Clear();
+        _cursor = 0;
+    }
+
     /// <summary>Forgets what is on the screen, as after a fresh prompt: the next change redraws from the prompt.</summary>
     public void PromptShown()
     {

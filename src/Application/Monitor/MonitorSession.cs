@@ -10,8 +10,9 @@ namespace HexEmu.Application.Monitor;
 /// next prompt, every '\n' sent as "\r\n" as QEMU's monitor does.
 /// <para>
 /// Threading: the session never starts work on its own. The machine thread calls <see cref="Open"/> once
-/// and then <see cref="Poll"/> between slices (for instance when the backend's InputAvailable woke it);
-/// so the target is only ever touched on the machine thread.
+/// (or, on a mux, <see cref="FocusIn"/>/<see cref="FocusOut"/> as the focus moves) and then
+/// <see cref="Poll"/> between slices and while the guest is paused (for instance when the backend's
+/// InputAvailable woke it); so the target is only ever touched on the machine thread.
 /// </para>
 /// </summary>
 public sealed class MonitorSession
@@ -20,6 +21,7 @@ public sealed class MonitorSession
     private readonly LineEditor _editor;
     private readonly List<byte> _echo = new(256);
     private readonly byte[] _input = new byte[512];
+    private bool _opened;
 
     /// <summary>A session with its own interpreter over <paramref name="target"/>.</summary>
     public MonitorSession(ICharBackend backend, IMonitorTarget target)
@@ -42,8 +44,34 @@ public sealed class MonitorSession
     /// <summary>Writes the banner and the first prompt, as QEMU does when the monitor's chardev opens (call again on each new connection).</summary>
     public void Open()
     {
+        _opened = true;
         Write(Interpreter.Banner);
         ShowPrompt();
+        _backend.Flush();
+    }
+
+    /// <summary>
+    /// A multiplexed chardev (-nographic, Ctrl-A c) switched to the monitor. The first time, QEMU greets
+    /// with the banner and prompt; afterwards it drops any half-typed line and shows a fresh prompt.
+    /// </summary>
+    public void FocusIn()
+    {
+        if (!_opened)
+        {
+            Open();
+            return;
+        }
+        _editor.Clear();
+        ShowPrompt();
+        _backend.Flush();
+    }
+
+    /// <summary>A multiplexed chardev switched away from the monitor: QEMU ends the prompt's line.</summary>
+    public void FocusOut()
+    {
+        if (!_opened)
+            return;
+        Write("\n");
         _backend.Flush();
     }
 

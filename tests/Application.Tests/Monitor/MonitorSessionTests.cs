@@ -101,6 +101,44 @@ public class MonitorSessionTests
     }
 
     [Fact]
+    public void MuxFocusShowsTheBannerOnceThenFreshPrompts()
+    {
+        // QEMU: qemu-system-i386 -bios spin.rom -nographic; typed: Ctrl-A c, "info status\n", Ctrl-A c,
+        // Ctrl-A c, "stop\n" (nothing of the monitor shows before the first switch).
+        const string qemuAfterBanner = "(qemu) i\e[K\e[Din\e[K\e[D\e[Dinf\e[K\e[D\e[D\e[Dinfo\e[K\e[D\e[D\e[D\e[Dinfo \e[K" +
+            "\e[D\e[D\e[D\e[D\e[Dinfo s\e[K\e[D\e[D\e[D\e[D\e[D\e[Dinfo st\e[K\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo sta\e[K" +
+            "\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo stat\e[K\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo statu\e[K" +
+            "\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo status\e[K\r\nVM status: running\r\n(qemu) \r\n" +
+            "(qemu) s\e[K\e[Dst\e[K\e[D\e[Dsto\e[K\e[D\e[D\e[Dstop\e[K\r\n(qemu) ";
+
+        _session.FocusOut();
+        Assert.Equal("", _backend.TakeOutput());
+        _session.FocusIn();
+        _backend.Type("info status\n");
+        _session.Poll();
+        _session.FocusOut();
+        _session.FocusIn();
+        _backend.Type("stop\n");
+        _session.Poll();
+
+        string output = _backend.TakeOutput();
+        Assert.Equal("HexEmu 0.1.0 monitor - type 'help' for more information\r\n" + qemuAfterBanner, output);
+    }
+
+    [Fact]
+    public void FocusInDropsAHalfTypedLine()
+    {
+        _session.FocusIn();
+        _backend.Type("info sta");
+        _session.Poll();
+        _session.FocusOut();
+        _session.FocusIn();
+        _backend.Type("x\n");
+        _session.Poll();
+        Assert.EndsWith("\r\n(qemu) x\e[K\r\nunexpected end of expression\r\nTry \"help x\" for more information\r\n(qemu) ", _backend.TakeOutput());
+    }
+
+    [Fact]
     public void CommandsRunOnlyInsidePoll()
     {
         _session.Open();
