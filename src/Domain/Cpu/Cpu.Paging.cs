@@ -49,6 +49,29 @@ public sealed partial class Cpu
         return ((pte & 0xFFFF_F000) | (lin & 0xFFF)) & a20;
     }
 
+    /// <summary>
+    /// The physical address a debugger (monitor, GDB) sees behind linear address
+    /// <paramref name="linear"/>: the page walk without rights checks, without setting accessed or
+    /// dirty bits and without faulting. False when paging is on and the page is not present.
+    /// </summary>
+    public bool TryTranslateForDebugger(uint linear, out uint physical)
+    {
+        uint a20 = Memory.A20Mask;
+        physical = linear & a20;
+        if ((Cr0 & CR0.PG) == 0) return true;
+        uint pde = Memory.Read(((Cr3 & 0xFFFF_F000) | ((linear >> 20) & 0xFFC)) & a20, 4);
+        if ((pde & PtePresent) == 0) return false;
+        if ((pde & PdePageSize) != 0 && (Cr4 & CR4.PSE) != 0)
+        {
+            physical = ((pde & 0xFFC0_0000) | (linear & 0x003F_FFFF)) & a20;
+            return true;
+        }
+        uint pte = Memory.Read(((pde & 0xFFFF_F000) | ((linear >> 10) & 0xFFC)) & a20, 4);
+        if ((pte & PtePresent) == 0) return false;
+        physical = ((pte & 0xFFFF_F000) | (linear & 0xFFF)) & a20;
+        return true;
+    }
+
     private void CheckPageRights(uint lin, uint entry, bool write, bool user)
     {
         bool writable = (entry & PteWritable) != 0;

@@ -123,6 +123,26 @@ public sealed unsafe class PhysicalMemory
         return false;
     }
 
+    /// <summary>
+    /// Copies RAM or ROM bytes for a debugger, without touching devices or dirty bits; false if
+    /// any byte is neither RAM nor ROM (device memory, or nothing at all).
+    /// </summary>
+    public bool TryPeek(ulong address, Span<byte> destination)
+    {
+        for (int done = 0; done < destination.Length;)
+        {
+            ulong at = address + (ulong)done;
+            if (at > uint.MaxValue) return false;
+            byte* page = HostPage((uint)at >> PageShift, out _);
+            if (page == null) return false;
+            int offset = (int)(at & (PageSize - 1));
+            int n = Math.Min(destination.Length - done, (int)PageSize - offset);
+            new ReadOnlySpan<byte>(page + offset, n).CopyTo(destination[done..]);
+            done += n;
+        }
+        return true;
+    }
+
     public uint Read(uint address, int size)
     {
         uint value = 0;
