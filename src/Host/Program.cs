@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using HexEmu.Domain.Io;
 using HexEmu.Domain.Machine;
+using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
 
 namespace HexEmu.Host;
@@ -19,6 +20,11 @@ public static class Program
             return Run(QemuCommandLine.Parse(args));
         }
         catch (CommandLineException e)
+        {
+            if (e.Usage is not null) Console.Out.Write(e.Usage);
+            return Fail(e.Message);
+        }
+        catch (ChardevException e)
         {
             return Fail(e.Message);
         }
@@ -42,29 +48,38 @@ public static class Program
 
     private static int Run(HostOptions options)
     {
-        if (options.ShowHelp)
+        string? listing = options.Action switch
         {
-            Console.Out.Write(HelpText);
-            return 0;
-        }
-        if (options.ShowVersion)
+            HostAction.ShowHelp => HelpText.Usage,
+            HostAction.ShowVersion => HelpText.Version(Version),
+            HostAction.ListMachines => HelpText.Machines,
+            HostAction.ListCpus => HelpText.Cpus,
+            HostAction.ListDevices => HelpText.Devices,
+            HostAction.ListLogItems => HelpText.LogItems,
+            _ => null,
+        };
+        if (listing is not null)
         {
-            Console.Out.WriteLine($"HexEmu version {Version} (qemu-system-i386 compatible command line)");
+            Console.Out.Write(listing);
             return 0;
         }
         if (options.BiosPath is null)
             throw new CommandLineException("no firmware given: use -bios FILE (a 64–256 KiB ROM image)");
 
         byte[] bios = ReadBios(options.BiosPath);
-        using var debugCon = OpenSink(options.DebugCon);
+        using var chardevs = CharBackendFactory.Open(options);
+        // Until the lead's PC wiring lands: the first debugcon only, as before.
+        var (debugConDevice, debugConBackend) = chardevs.DebugCons.Count > 0 ? chardevs.DebugCons[0] : (null, null);
         var machine = new PcMachine(new MachineConfig
         {
             Bios = bios,
             RamBytes = options.RamBytes,
-            DebugConsole = debugCon,
-            DebugExit = options.DebugExit,
+            DebugConsole = debugConBackend is null ? null : new CharBackendByteSink(debugConBackend),
+            DebugConsolePort = debugConDevice?.IoBase ?? Domain.Devices.DebugConsole.DefaultPort,
+            DebugExit = options.DebugExit is { } exit ? (exit.IoBase, exit.IoSize) : null,
             NoReboot = options.NoReboot,
         });
+        var debugCon = new FlushAll(chardevs);
 
         using var stop = new ManualResetEventSlim();
         PosixSignal? signalled = null;
@@ -107,39 +122,9 @@ public static class Program
         return File.ReadAllBytes(path);
     }
 
-    private static StreamByteSink? OpenSink(CharTarget? target) => target switch
+    /// <summary>Flushes every chardev where the loop flushed the debug console.</summary>
+    private sealed class FlushAll(CharDevices devices)
     {
-        null or CharTarget.Null => null,
-        CharTarget.Stdio => new StreamByteSink(Console.OpenStandardOutput()),
-        CharTarget.File f => new StreamByteSink(OpenOutputFile(f.Path)),
-        _ => null,
-    };
-
-    private static FileStream OpenOutputFile(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandLineException($"could not open '{path}': {e.Message}");
-        }
+        public void Flush() => devices.FlushAll();
     }
-
-    private const string HelpText = """
-        usage: hexemu [options]
-        An i386 PC emulator with a qemu-system-i386 compatible command line.
-
-        -bios FILE          firmware ROM image (64-256 KiB), mapped below 4 GiB and 1 MiB
-        -m [size=]N[KMG]    RAM size (default 128M; a bare number is MiB)
-        -debugcon DEV       port 0xE9 output: stdio, null or file:PATH
-        -device isa-debug-exit[,iobase=N][,iosize=N]
-                            a port whose write of V exits with status (V << 1) | 1
-        -no-reboot          stop instead of resetting on a triple fault
-        -display none, -nographic, -nodefaults
-                            accepted: HexEmu has no display
-        -version, -h        version, this help
-
-        """;
 }
