@@ -20,11 +20,15 @@ internal sealed class ParseState
     private readonly List<DriveDraft> _drives = [];
     private string? _monitorMuxId;
 
-    public void AddChardev(ChardevSpec spec)
+    private readonly Dictionary<string, string> _origins = [];
+
+    /// <param name="origin">The option that declared it ("-chardev null,id=a"), for error messages.</param>
+    public void AddChardev(ChardevSpec spec, string origin)
     {
         if (_chardevs.Any(c => c.Id == spec.Id))
-            throw new CommandLineException($"-chardev {spec.Id}: Duplicate ID '{spec.Id}' for chardev");
+            throw new CommandLineException($"{origin}: Duplicate ID '{spec.Id}' for chardev");
         _chardevs.Add(spec);
+        _origins[spec.Id] = origin;
     }
 
     public void AddDrive(DriveDraft drive) => _drives.Add(drive);
@@ -139,7 +143,7 @@ internal sealed class ParseState
         else
         {
             id = implicitId;
-            AddChardev(new ChardevSpec(id, spec.Backend!, spec.MonitorMux));
+            AddChardev(new ChardevSpec(id, spec.Backend!, spec.MonitorMux), $"{spec.Option} {spec.Text}");
         }
         frontends.Add((id, $"{spec.Option} {spec.Text}"));
         return id;
@@ -161,8 +165,9 @@ internal sealed class ParseState
 
     private void CheckSingleStdio()
     {
-        if (_chardevs.Count(c => c.Backend is ChardevBackend.Stdio) > 1)
-            throw new CommandLineException("cannot use stdio by multiple character devices");
+        var stdio = _chardevs.Where(c => c.Backend is ChardevBackend.Stdio).ToList();
+        if (stdio.Count > 1)
+            throw new CommandLineException($"{_origins[stdio[1].Id]}: cannot use stdio by multiple character devices");
     }
 }
 

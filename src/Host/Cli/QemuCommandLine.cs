@@ -96,7 +96,7 @@ public static partial class QemuCommandLine
             case "serial": s.SerialSpecs.Add(ParseLegacyChardev("-serial", value)); break;
             case "monitor": s.MonitorSpecs.Add(ParseLegacyChardev("-monitor", value)); break;
             case "debugcon": s.DebugconSpecs.Add(ParseLegacyChardev("-debugcon", value)); break;
-            case "chardev": s.AddChardev(ParseChardev(value)); break;
+            case "chardev": s.AddChardev(ParseChardev(value), $"-chardev {value}"); break;
             case "nographic": s.Options = s.Options with { NoGraphic = true }; break;
             case "display": ApplyDisplay(value); break;
             case "nodefaults": s.Options = s.Options with { NoDefaults = true }; break;
