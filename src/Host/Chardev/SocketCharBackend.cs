@@ -154,7 +154,9 @@ public sealed class SocketCharBackend : CharBackendBase
         {
             socket.Dispose();
             Dispose();
-            throw new ChardevException($"Failed to connect to '{where}': {CharDeviceErrors.Reason(e)}");
+            // .NET reports a missing Unix socket file as "address not available"; the errno is ENOENT.
+            string reason = _endPoint is UnixDomainSocketEndPoint && !File.Exists(where) ? "No such file or directory" : CharDeviceErrors.Reason(e);
+            throw new ChardevException($"Failed to connect to '{where}': {reason}");
         }
         Attach(socket);
         StartReader($"{Id} socket reader", () => ReadFrom(socket));
