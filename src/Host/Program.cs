@@ -91,6 +91,13 @@ public static class Program
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        bool quitByKey = false;
+        // Ctrl-a x on a -nographic console: QEMU exits with status 0.
+        chardevs.QuitRequested += () =>
+        {
+            quitByKey = true;
+            stop.Set();
+        };
 
         while (!stop.IsSet)
         {
@@ -109,7 +116,7 @@ public static class Program
             }
         }
         debugCon?.Flush();
-        Console.Error.WriteLine($"hexemu: terminating on signal {signalled}");
+        if (!quitByKey) Console.Error.WriteLine($"hexemu: terminating on signal {signalled}");
         return 0;
     }
 

@@ -542,7 +542,7 @@ public class CommandLineTests
         var e = Assert.Throws<CommandLineException>(() => Parse("-d", "in_asm,bar"));
         Assert.Equal("-d in_asm,bar: unknown log item 'bar'", e.Message);
         // QEMU's layout: a title line, then each item padded to 15 columns and its description.
-        Assert.StartsWith("Log items (comma separated):\nin_asm          show", e.Usage);
+        Assert.StartsWith("Log items (comma separated):\nin_asm          disassemble", e.Usage);
         var m = Assert.Throws<CommandLineException>(() => Parse("-d", "mmu"));
         Assert.Equal("-d mmu: log item 'mmu' not supported by hexemu", m.Message);
         Assert.NotNull(m.Usage);

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace HexEmu.Host.Chardev;
 
 /// <summary>
@@ -26,8 +28,27 @@ public sealed class StdioCharBackend : CharBackendBase
     }
 
     /// <summary>The real stdin/stdout; raw mode when stdin is a terminal (<paramref name="allowSignals"/>: Ctrl-C still interrupts).</summary>
-    public static StdioCharBackend OpenConsole(string id, bool allowSignals = true) =>
-        new(id, Console.OpenStandardInput(), Console.OpenStandardOutput(), TerminalRawMode.TryEnter(allowSignals));
+    public static StdioCharBackend OpenConsole(string id, bool allowSignals = true)
+    {
+        if (!OperatingSystem.IsLinux()) return new(id, Console.OpenStandardInput(), Console.OpenStandardOutput());
+        // File descriptors 0 and 1 directly: .NET's console streams re-configure a terminal around
+        // each read (turning echo back on) and write keypad escape sequences, which a raw serial
+        // console must not see.
+        return new(id, OpenDescriptor(0, FileAccess.Read), OpenDescriptor(1, FileAccess.Write), TerminalRawMode.TryEnter(allowSignals));
+    }
+
+    /// <summary>A closed descriptor (a process started without stdin) reads as an immediate end and swallows output.</summary>
+    private static Stream OpenDescriptor(int fd, FileAccess access)
+    {
+        try
+        {
+            return new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, 1);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Stream.Null;
+        }
+    }
 
     public override string Description => "stdio";
 

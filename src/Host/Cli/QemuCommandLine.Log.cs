@@ -7,13 +7,13 @@ public static partial class QemuCommandLine
     /// <summary>The -d items HexEmu logs, in QEMU's order, with what each shows.</summary>
     internal static readonly (string Name, LogItems Item, string Description)[] LogItemTable =
     [
-        ("in_asm", LogItems.InAsm, "show target assembly code for each decoded block"),
-        ("int", LogItems.Int, "show interrupts/exceptions in short format"),
-        ("exec", LogItems.Exec, "show trace before each executed block (lots of logs)"),
-        ("cpu", LogItems.Cpu, "show CPU registers before entering a block (lots of logs)"),
-        ("pcall", LogItems.Pcall, "x86 only: show protected mode far calls/returns/exceptions"),
-        ("guest_errors", LogItems.GuestErrors, "log when the guest OS does something invalid (eg accessing a non-existent register)"),
-        ("unimp", LogItems.Unimp, "log unimplemented functionality"),
+        ("in_asm", LogItems.InAsm, "disassemble each guest block when it is first decoded"),
+        ("int", LogItems.Int, "one line per interrupt or exception delivered"),
+        ("exec", LogItems.Exec, "one line per block executed (very verbose)"),
+        ("cpu", LogItems.Cpu, "the registers before each block executed (very verbose)"),
+        ("pcall", LogItems.Pcall, "far calls, returns and exceptions through protected-mode gates and task switches"),
+        ("guest_errors", LogItems.GuestErrors, "guest mistakes: unmapped ports, invalid device commands"),
+        ("unimp", LogItems.Unimp, "device features the guest used that HexEmu does not implement"),
     ];
 
     /// <summary>Items QEMU has that make no sense or are not implemented in HexEmu.</summary>

@@ -7,11 +7,11 @@ public static partial class QemuCommandLine
     /// <summary>-cpu names (QEMU's, with their -v1 versions) and the model each selects.</summary>
     internal static readonly (string Name, CpuModel Model, string Description)[] CpuModels =
     [
-        ("486", CpuModel.I486, "Intel 486 (FPU, no CPUID before late steppings; CPUID family 4)"),
+        ("486", CpuModel.I486, "Intel 486 (CPUID family 4, on-chip FPU)"),
         ("pentium", CpuModel.Pentium, "Intel Pentium (family 5: TSC, CX8)"),
         ("pentium2", CpuModel.Pentium2, "Intel Pentium II (family 6: CMOV, MMX, PAE, SEP)"),
         ("pentium3", CpuModel.Pentium3, "Intel Pentium III (Pentium II with SSE)"),
-        ("qemu32", CpuModel.Qemu32, "QEMU Virtual CPU version 2.5+ (the default)"),
+        ("qemu32", CpuModel.Qemu32, "QEMU's generic 32-bit CPU (the default)"),
         ("base", CpuModel.Base, "base CPU model with no CPUID features"),
     ];
 
@@ -24,8 +24,8 @@ public static partial class QemuCommandLine
 
     internal static readonly (string Name, MachineType Type, string Description)[] MachineTypes =
     [
-        ("pc", MachineType.Pc, "Standard PC (i440FX + PIIX, 1996) (default)"),
-        ("isapc", MachineType.IsaPc, "ISA-only PC"),
+        ("pc", MachineType.Pc, "PC with PIC, PIT, RTC, UARTs, i8042 and IDE (default)"),
+        ("isapc", MachineType.IsaPc, "the same devices, ISA only"),
     ];
 
     private static readonly HashSet<string> UnsupportedMachineTypes = ["q35", "microvm", "none", "x-remote", "xenfv", "xenpv"];
