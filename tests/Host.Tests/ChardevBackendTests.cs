@@ -167,16 +167,16 @@ public class ChardevBackendTests
         try
         {
             var options = QemuCommandLine.Parse(["-nodefaults", "-serial", "null", "-serial", $"file:{path}",
-                "-debugcon", "null", "-device", "isa-debugcon,iobase=0x402"]);
+                "-debugcon", "null", "-chardev", "null,id=d2", "-device", "isa-debugcon,iobase=0x402,chardev=d2"]);
             using var devices = CharBackendFactory.Open(options);
             Assert.Equal(["serial0", "serial1"], devices.Serial.Select(s => s.Id));
             Assert.Equal(["null", "file"], devices.Serial.Select(s => s.Description));
             Assert.Null(devices.Monitor);
             Assert.Equal(2, devices.DebugCons.Count);
-            Assert.Equal("debugcon", devices.DebugCons[0].Backend!.Id);
-            Assert.Null(devices.DebugCons[1].Backend);
+            Assert.Equal("debugcon", devices.DebugCons[0].Backend.Id);
+            Assert.Equal("d2", devices.DebugCons[1].Backend.Id);
             Assert.Equal((ushort)0x402, devices.DebugCons[1].Device.IoBase);
-            Assert.Equal(["serial0", "serial1", "debugcon"], devices.Chardevs.Select(c => c.Id));
+            Assert.Equal(["d2", "serial0", "serial1", "debugcon"], devices.Chardevs.Select(c => c.Id));
             Write(devices.Serial[1], "to file");
             Assert.Equal("to file", File.ReadAllText(path));
         }

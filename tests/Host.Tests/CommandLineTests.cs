@@ -255,7 +255,7 @@ public class CommandLineTests
         var o = Parse("-nodefaults",
             "-chardev", "null,id=n", "-chardev", "stdio,id=s,signal=off", "-chardev", "file,id=f,path=/tmp/o,append=on",
             "-chardev", "pipe,id=p,path=/tmp/p", "-chardev", "socket,id=t,host=127.0.0.1,port=99,server=on,wait=off,nodelay=on",
-            "-chardev", "socket,id=c,port=99", "-chardev", "backend=socket,id=u,path=/tmp/u", "-chardev", "null,id=m,mux=on");
+            "-chardev", "socket,id=c,port=99", "-chardev", "id=u,backend=socket,path=/tmp/u", "-chardev", "null,id=m,mux=on");
         Assert.Equal(
         [
             new ChardevSpec("n", new ChardevBackend.Null()),
@@ -369,9 +369,9 @@ public class CommandLineTests
     public void Debugcon_option_and_device()
     {
         var o = Parse("-debugcon", "file:/tmp/d", "-chardev", "null,id=x", "-device", "isa-debugcon,iobase=0x402,chardev=x",
-            "-device", "isa-debugcon");
+            "-chardev", "null,id=y", "-device", "isa-debugcon,chardev=y");
         Assert.Equal(
-            [new DebugConDevice(0xE9, "debugcon"), new DebugConDevice(0x402, "x"), new DebugConDevice(0xE9, null)],
+            [new DebugConDevice(0xE9, "debugcon"), new DebugConDevice(0x402, "x"), new DebugConDevice(0xE9, "y")],
             o.DebugCons);
         Assert.Equal(new ChardevBackend.File("/tmp/d"), Backend(o, "debugcon"));
     }
@@ -383,6 +383,10 @@ public class CommandLineTests
         Assert.Equal("-device isa-debugcon,chardev=nope: Property 'isa-debugcon.chardev' can't find value 'nope'",
             Error("-device", "isa-debugcon,chardev=nope"));
         Assert.Equal("-device isa-debugcon,foo=1: Invalid parameter 'foo'", Error("-device", "isa-debugcon,foo=1"));
+        // qemu: "-device isa-debugcon: Can't create debugcon device, empty char device"
+        Assert.Equal("-device isa-debugcon: Can't create debugcon device, empty char device", Error("-device", "isa-debugcon"));
+        Assert.Equal("-device isa-debugcon,chardev=x: Device 'x' is in use",
+            Error("-chardev", "null,id=x", "-serial", "chardev:x", "-device", "isa-debugcon,chardev=x"));
     }
 
     // ---- devices ----
@@ -402,6 +406,13 @@ public class CommandLineTests
     [InlineData("isa-debug-exit,foo=1", "-device isa-debug-exit,foo=1: Invalid parameter 'foo'")]
     [InlineData("e1000", "-device e1000: device 'e1000' not supported by hexemu (see -device help)")]
     public void Bad_devices(string spec, string message) => Assert.Equal(message, Error("-device", spec));
+
+    [Fact]
+    public void One_debug_exit_device()
+    {
+        Assert.Equal("-device isa-debug-exit,iobase=0xf4: hexemu supports one isa-debug-exit device",
+            Error("-device", "isa-debug-exit", "-device", "isa-debug-exit,iobase=0xf4"));
+    }
 
     [Fact]
     public void Device_help_lists_our_devices()

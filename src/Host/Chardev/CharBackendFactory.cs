@@ -54,7 +54,7 @@ public static class CharBackendFactory
                 owned.Add(monitor);
             }
             var debugCons = options.DebugCons
-                .Select(d => (d, d.ChardevId is null ? null : Frontend(d.ChardevId)))
+                .Select(d => (d, Frontend(d.ChardevId)))
                 .ToArray();
             return new CharDevices(serial, monitor, debugCons, [.. backends.Values], [.. muxes.Values], owned)
             {

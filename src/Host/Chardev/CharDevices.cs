@@ -12,7 +12,7 @@ public sealed class CharDevices : IDisposable
     private readonly List<IDisposable> _owned;
 
     internal CharDevices(
-        IReadOnlyList<ICharBackend> serial, ICharBackend? monitor, IReadOnlyList<(DebugConDevice, ICharBackend?)> debugCons,
+        IReadOnlyList<ICharBackend> serial, ICharBackend? monitor, IReadOnlyList<(DebugConDevice, ICharBackend)> debugCons,
         IReadOnlyList<ICharBackend> chardevs, IReadOnlyList<CharMux> muxes, List<IDisposable> owned)
     {
         Serial = serial;
@@ -30,8 +30,8 @@ public sealed class CharDevices : IDisposable
     /// <summary>The monitor's line-edited device (complete lines ending in '\n'), or null without a monitor.</summary>
     public ICharBackend? Monitor { get; }
 
-    /// <summary>Each isa-debugcon with its output device (null: output discarded).</summary>
-    public IReadOnlyList<(DebugConDevice Device, ICharBackend? Backend)> DebugCons { get; }
+    /// <summary>Each isa-debugcon with its output device.</summary>
+    public IReadOnlyList<(DebugConDevice Device, ICharBackend Backend)> DebugCons { get; }
 
     /// <summary>Every chardev by its id, in declaration order: what `info chardev` lists.</summary>
     public IReadOnlyList<ICharBackend> Chardevs { get; }

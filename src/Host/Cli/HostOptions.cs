@@ -83,8 +83,8 @@ public sealed record MultibootModule(string Path, string Arguments)
 
 public sealed record DebugExitDevice(ushort IoBase = 0x501, ushort IoSize = 2);
 
-/// <summary>isa-debugcon on <paramref name="IoBase"/>; <paramref name="ChardevId"/> null means output is discarded.</summary>
-public sealed record DebugConDevice(ushort IoBase, string? ChardevId)
+/// <summary>isa-debugcon on <paramref name="IoBase"/>, writing to chardev <paramref name="ChardevId"/>.</summary>
+public sealed record DebugConDevice(ushort IoBase, string ChardevId)
 {
     public const ushort DefaultIoBase = 0xE9;
 }

@@ -119,12 +119,9 @@ internal sealed class ParseState
         }
         foreach (var (device, option) in DebugconDevices)
         {
-            if (device.ChardevId is not null)
-            {
-                if (!_chardevs.Any(c => c.Id == device.ChardevId))
-                    throw new CommandLineException($"{option}: Property 'isa-debugcon.chardev' can't find value '{device.ChardevId}'");
-                frontends.Add((device.ChardevId, option));
-            }
+            if (!_chardevs.Any(c => c.Id == device.ChardevId))
+                throw new CommandLineException($"{option}: Property 'isa-debugcon.chardev' can't find value '{device.ChardevId}'");
+            frontends.Add((device.ChardevId, option));
             result.Add(device);
         }
         return result;

@@ -86,16 +86,17 @@ public static partial class QemuCommandLine
     internal static ChardevSpec ParseChardev(string text)
     {
         const string option = "-chardev";
-        var kindOnly = OptionArgs.Parse(option, SubOptions.SplitEscaped(text)[0], "backend", "backend");
-        string kind = kindOnly.Get("backend") ?? "";
         string[] common = ["backend", "id", "mux", "logfile", "logappend"];
+        string[] socketKeys = ["host", "port", "path", "server", "wait", "nodelay", "ipv4", "ipv6", "telnet", "reconnect", "fd"];
+        // First pass with every key any kind takes: backend= may come anywhere.
+        string kind = OptionArgs.Parse(option, text, "backend", [.. common, "signal", "append", .. socketKeys]).Get("backend") ?? "";
         string[] extra = kind switch
         {
             "null" or "vc" => [],
             "stdio" => ["signal"],
             "file" => ["path", "append"],
             "pipe" => ["path"],
-            "socket" => ["host", "port", "path", "server", "wait", "nodelay", "ipv4", "ipv6", "telnet", "reconnect", "fd"],
+            "socket" => socketKeys,
             _ when UnsupportedChardevKinds.Contains(kind) =>
                 throw new CommandLineException($"{option} {text}: character device '{kind}' not supported by hexemu"),
             _ => throw new CommandLineException($"{option} {text}: '{kind}' is not a valid char driver name"),

@@ -24,6 +24,7 @@ public static partial class QemuCommandLine
                     (ushort)DeviceNumber(args, driver, "iobase", 0x501, 0xFFFF),
                     (ushort)DeviceNumber(args, driver, "iosize", 2, 4));
                 if (device.IoSize == 0) throw args.Error($"Property '{driver}.iosize' doesn't take value 0 (1 to 4)");
+                if (s.Options.DebugExit is not null) throw args.Error("hexemu supports one isa-debug-exit device");
                 s.Options = s.Options with { DebugExit = device };
                 return;
             }
@@ -32,7 +33,8 @@ public static partial class QemuCommandLine
                 var args = OptionArgs.Parse("-device", value, "driver", "driver", "iobase", "chardev");
                 var port = (ushort)DeviceNumber(args, driver, "iobase", DebugConDevice.DefaultIoBase, 0xFFFF);
                 string? chardev = args.Get("chardev");
-                s.DebugconDevices.Add((new DebugConDevice(port, string.IsNullOrEmpty(chardev) ? null : chardev), $"-device {value}"));
+                if (string.IsNullOrEmpty(chardev)) throw args.Error("Can't create debugcon device, empty char device");
+                s.DebugconDevices.Add((new DebugConDevice(port, chardev), $"-device {value}"));
                 return;
             }
             default:
