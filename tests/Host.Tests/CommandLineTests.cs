@@ -220,6 +220,13 @@ public class CommandLineTests
         Assert.Equal(new ChardevBackend.Unix(path, server, wait), Backend(Parse("-serial", spec), "serial0"));
 
     [Fact]
+    public void Serial_vc_is_the_display_console_that_discards()
+    {
+        Assert.Equal(new ChardevBackend.VirtualConsole(), Backend(Parse("-serial", "vc:80Cx24C"), "serial0"));
+        Assert.Equal(new ChardevBackend.VirtualConsole(), Backend(Parse("-serial", "vc"), "serial0"));
+    }
+
+    [Fact]
     public void Serial_none_adds_no_port_and_chardev_references_may_point_forward()
     {
         var o = Parse("-serial", "none", "-serial", "chardev:c", "-chardev", "socket,id=c,path=/tmp/s,server=on,wait=off");
@@ -237,6 +244,9 @@ public class CommandLineTests
     [InlineData("tcp:host:70000", "-serial tcp:host:70000: invalid port '70000'")]
     [InlineData("tcp::1,server=maybe", "-serial tcp::1,server=maybe: Parameter 'server' expects 'on' or 'off'")]
     [InlineData("tcp::1,telnet", "-serial tcp::1,telnet: Invalid parameter 'telnet'")]
+    [InlineData("tcp::1,ipv6", "-serial tcp::1,ipv6: Invalid parameter 'ipv6'")]
+    [InlineData("null,foo", "-serial null,foo: 'null,foo' is not a valid char driver")] // qemu's text
+    [InlineData("mon:none", "-serial mon:none: 'none' is not a valid char driver")]      // qemu's text
     [InlineData("unix:", "-serial unix:: expected unix:PATH")]
     [InlineData("file:", "-serial file:: 'file:' is not a valid char driver")]
     [InlineData("chardev:nope", "-serial chardev:nope: chardev 'nope' not found")]

@@ -58,7 +58,7 @@ public sealed class TerminalRawMode : IDisposable
     }
 
     /// <summary>Whether stdin is a terminal.</summary>
-    public static bool StdinIsTerminal => OperatingSystem.IsLinux() && !Console.IsInputRedirected && SafeIsatty();
+    public static bool StdinIsTerminal => OperatingSystem.IsLinux() && SafeIsatty();
 
     /// <summary>Enters raw mode when stdin is a terminal; null when it is not (a pipe or file is read as a stream).</summary>
     public static TerminalRawMode? TryEnter(bool allowSignals)

@@ -7,7 +7,7 @@ public static partial class QemuCommandLine
     /// <summary>QEMU chardev kinds HexEmu does not implement (so they are "not supported", not "not valid").</summary>
     private static readonly HashSet<string> UnsupportedChardevKinds =
     [
-        "pty", "tty", "serial", "parallel", "parport", "udp", "telnet", "websocket", "vc", "msmouse", "wctablet",
+        "pty", "tty", "serial", "parallel", "parport", "udp", "telnet", "websocket", "msmouse", "wctablet",
         "braille", "testdev", "spicevmc", "spiceport", "ringbuf", "memory", "qemu-vdagent", "dbus", "mux",
     ];
 
@@ -61,7 +61,7 @@ public static partial class QemuCommandLine
             throw new CommandLineException($"{option} {text}: expected tcp:HOST:PORT");
         string host = address[..colon].Trim('[', ']');
         int port = ParsePort(option, text, address[(colon + 1)..]);
-        var args = OptionArgs.ParseQuoted(option, text, comma < 0 ? "" : rest[(comma + 1)..], null, "server", "wait", "nodelay", "ipv4", "ipv6");
+        var args = OptionArgs.ParseQuoted(option, text, comma < 0 ? "" : rest[(comma + 1)..], null, "server", "wait", "nodelay");
         return new ChardevBackend.Tcp(host, port, args.GetBool("server", false), args.GetBool("wait", true), args.GetBool("nodelay", false));
     }
 
@@ -87,7 +87,7 @@ public static partial class QemuCommandLine
     {
         const string option = "-chardev";
         string[] common = ["backend", "id", "mux", "logfile", "logappend"];
-        string[] socketKeys = ["host", "port", "path", "server", "wait", "nodelay", "ipv4", "ipv6", "telnet", "reconnect", "fd"];
+        string[] socketKeys = ["host", "port", "path", "server", "wait", "nodelay", "telnet", "reconnect", "fd"];
         // First pass with every key any kind takes: backend= may come anywhere.
         string kind = OptionArgs.Parse(option, text, "backend", [.. common, "signal", "append", .. socketKeys]).Get("backend") ?? "";
         string[] extra = kind switch
