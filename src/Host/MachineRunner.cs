@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using HexEmu.Application.Ports;
 using HexEmu.Domain.Machine;
@@ -48,10 +49,40 @@ public sealed class MachineRunner : IDisposable
     }
 
     /// <summary>Called on the machine thread between slices (monitor, output flushing).</summary>
-    public Action? BetweenSlices { get; init; }
+    public Action? BetweenSlices { get; set; }
 
     /// <summary>While true the machine does not run (monitor `stop`); the loop still serves the host.</summary>
     public bool Paused { get; set; }
+
+    /// <summary>The guest shut down under -no-shutdown: paused until a reset.</summary>
+    public bool InShutdown { get; private set; }
+
+    /// <summary>Enters the shutdown state (a reset request under -no-reboot, from the monitor).</summary>
+    public void Shutdown()
+    {
+        if (PauseOnShutdown)
+        {
+            InShutdown = Paused = true;
+            return;
+        }
+        RequestStop(RunEnd.Shutdown);
+    }
+
+    /// <summary>After a system_reset: a machine that had shut down runs again.</summary>
+    public void LeaveShutdown()
+    {
+        if (!InShutdown) return;
+        InShutdown = Paused = false;
+    }
+
+    private readonly ConcurrentQueue<Action> _posted = new();
+
+    /// <summary>Runs <paramref name="action"/> on the machine thread between slices (from any thread).</summary>
+    public void Post(Action action)
+    {
+        _posted.Enqueue(action);
+        _wake.Set();
+    }
 
     /// <summary>-no-shutdown: a shutdown pauses the machine instead of ending the run.</summary>
     public bool PauseOnShutdown { get; init; }
@@ -75,6 +106,7 @@ public sealed class MachineRunner : IDisposable
         bool paced = !_machine.Clock.CountsInstructions;
         while (!_stopRequested)
         {
+            while (_posted.TryDequeue(out var action)) action();
             BetweenSlices?.Invoke();
             if (_stopRequested) break;
             if (Paused)
@@ -94,7 +126,7 @@ public sealed class MachineRunner : IDisposable
                 case MachineStop.Shutdown:
                     BetweenSlices?.Invoke();
                     if (!PauseOnShutdown) return RunEnd.Shutdown;
-                    Paused = true;
+                    InShutdown = Paused = true;
                     break;
                 case MachineStop.Idle:
                     WaitWhileIdle(paced);

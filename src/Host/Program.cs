@@ -1,16 +1,15 @@
 using System.Runtime.InteropServices;
-using HexEmu.Domain.Io;
+using HexEmu.Application.Monitor;
 using HexEmu.Domain.Machine;
+using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
+using HexEmu.Host.Hmp;
 
 namespace HexEmu.Host;
 
 public static class Program
 {
     public const string Version = "0.1.0";
-
-    /// <summary>Instructions per slice: between slices the host checks for signals and flushes output.</summary>
-    private const long SliceInstructions = 4_000_000;
 
     public static int Main(string[] args)
     {
@@ -19,6 +18,11 @@ public static class Program
             return Run(QemuCommandLine.Parse(args));
         }
         catch (CommandLineException e)
+        {
+            if (e.Usage is not null) Console.Out.Write(e.Usage);
+            return Fail(e.Message);
+        }
+        catch (ChardevException e)
         {
             return Fail(e.Message);
         }
@@ -42,96 +46,78 @@ public static class Program
 
     private static int Run(HostOptions options)
     {
-        if (options.ShowHelp)
+        string? listing = options.Action switch
         {
-            Console.Out.Write(HelpText);
+            HostAction.ShowHelp => HelpText.Usage,
+            HostAction.ShowVersion => HelpText.Version(Version),
+            HostAction.ListMachines => HelpText.Machines,
+            HostAction.ListCpus => HelpText.Cpus,
+            HostAction.ListDevices => HelpText.Devices,
+            HostAction.ListLogItems => HelpText.LogItems,
+            _ => null,
+        };
+        if (listing is not null)
+        {
+            Console.Out.Write(listing);
             return 0;
         }
-        if (options.ShowVersion)
-        {
-            Console.Out.WriteLine($"HexEmu version {Version} (qemu-system-i386 compatible command line)");
-            return 0;
-        }
-        if (options.BiosPath is null)
-            throw new CommandLineException("no firmware given: use -bios FILE (a 64–256 KiB ROM image)");
+        if (options.KernelPath is null && options.BiosPath is null)
+            throw new CommandLineException("nothing to boot: give -kernel FILE (a Multiboot kernel) or -bios FILE (a 64-256 KiB ROM image)");
 
-        byte[] bios = ReadBios(options.BiosPath);
-        using var debugCon = OpenSink(options.DebugCon);
-        var machine = new PcMachine(new MachineConfig
-        {
-            Bios = bios,
-            RamBytes = options.RamBytes,
-            DebugConsole = debugCon,
-            DebugExit = options.DebugExit,
-            NoReboot = options.NoReboot,
-        });
+        using var disks = new VmBuilder.Disks();
+        using var chardevs = CharBackendFactory.Open(options);
+        var machine = new PcMachine(VmBuilder.Configure(options, chardevs, disks));
+        using var runner = new MachineRunner(machine, chardevs.Serial) { PauseOnShutdown = options.NoShutdown };
 
-        using var runner = new MachineRunner(machine, []) { BetweenSlices = () => debugCon?.Flush() };
+        var monitor = chardevs.Monitor is { } monitorBackend
+            ? StartMonitor(machine, runner, chardevs, disks, monitorBackend)
+            : null;
+        runner.BetweenSlices = () =>
+        {
+            chardevs.FlushAll();
+            if (monitor is null) return;
+            monitor.Poll();
+            if (monitor.QuitRequested) runner.RequestStop(RunEnd.Quit);
+        };
+        // Ctrl-a x on a -nographic console: QEMU exits with status 0.
+        chardevs.QuitRequested += () => runner.RequestStop(RunEnd.Quit);
+
+        PosixSignal? signalled = null;
         void OnSignal(PosixSignalContext ctx)
         {
             ctx.Cancel = true;
+            signalled ??= ctx.Signal;
             runner.RequestStop(RunEnd.Signal);
-            _signalled ??= ctx.Signal;
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-        switch (runner.Run())
+        var end = runner.Run();
+        chardevs.FlushAll();
+        switch (end)
         {
             case RunEnd.GuestExit:
                 return machine.ExitCode ?? 0;
             case RunEnd.Signal:
-                Console.Error.WriteLine($"hexemu: terminating on signal {_signalled}");
+                Console.Error.WriteLine($"hexemu: terminating on signal {signalled}");
                 return 0;
             default:
                 return 0;
         }
     }
 
-    private static PosixSignal? _signalled;
-
-    private static byte[] ReadBios(string path)
+    /// <summary>The HMP monitor on its chardev: a banner at once, or when the -nographic mux first switches to it.</summary>
+    private static MonitorSession StartMonitor(PcMachine machine, MachineRunner runner, CharDevices chardevs, VmBuilder.Disks disks,
+                                               Application.Ports.ICharBackend backend)
     {
-        if (!File.Exists(path)) throw new CommandLineException($"-bios {path}: no such file");
-        long length = new FileInfo(path).Length;
-        if (length < MachineConfig.MinBiosBytes || length > MachineConfig.MaxBiosBytes || length % 4096 != 0)
-            throw new CommandLineException($"-bios {path}: a ROM image must be 64–256 KiB in 4 KiB steps, this one is {length} bytes");
-        return File.ReadAllBytes(path);
+        var target = new MachineMonitorTarget(machine, runner, () => Domain.Diagnostics.CpuStateDump.Format(machine.Cpu),
+            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info);
+        var session = new MonitorSession(backend, target);
+        backend.InputAvailable += runner.Wake;
+        if (chardevs.MonitorMuxFrontend is { } frontend)
+            frontend.FocusChanged += focused => runner.Post(focused ? session.FocusIn : session.FocusOut);
+        else
+            session.Open();
+        return session;
     }
-
-    private static StreamByteSink? OpenSink(CharTarget? target) => target switch
-    {
-        null or CharTarget.Null => null,
-        CharTarget.Stdio => new StreamByteSink(Console.OpenStandardOutput()),
-        CharTarget.File f => new StreamByteSink(OpenOutputFile(f.Path)),
-        _ => null,
-    };
-
-    private static FileStream OpenOutputFile(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandLineException($"could not open '{path}': {e.Message}");
-        }
-    }
-
-    private const string HelpText = """
-        usage: hexemu [options]
-        An i386 PC emulator with a qemu-system-i386 compatible command line.
-
-        -bios FILE          firmware ROM image (64-256 KiB), mapped below 4 GiB and 1 MiB
-        -m [size=]N[KMG]    RAM size (default 128M; a bare number is MiB)
-        -debugcon DEV       port 0xE9 output: stdio, null or file:PATH
-        -device isa-debug-exit[,iobase=N][,iosize=N]
-                            a port whose write of V exits with status (V << 1) | 1
-        -no-reboot          stop instead of resetting on a triple fault
-        -display none, -nographic, -nodefaults
-                            accepted: HexEmu has no display
-        -version, -h        version, this help
-
-        """;
 }

@@ -38,7 +38,7 @@ public sealed record CpuModel(
     /// <summary>
     /// The models -cpu accepts, named as QEMU names them, with their family/model/stepping and
     /// their CPUID feature bits limited to what is implemented (QEMU's TCG likewise drops
-    /// features it cannot emulate). None has an FPU, so CR0.ET is 0 on all of them.
+    /// features it cannot emulate). None has an FPU (HexEmu has no x87), so CR0.ET is 0 on all of them.
     /// </summary>
     public static IReadOnlyList<CpuModel> Named { get; } =
     [
@@ -46,7 +46,9 @@ public sealed record CpuModel(
         Make("486", family: 4, model: 8, stepping: 0, Feature.PSE),
         Make("pentium", family: 5, model: 4, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8),
         Make("pentium2", family: 6, model: 5, stepping: 2, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
+        Make("pentium3", family: 6, model: 7, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
         Make("qemu32", family: 6, model: 6, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
+        Make("base", family: 0, model: 0, stepping: 0, 0),
     ];
 
     /// <summary>The model called <paramref name="name"/> (case-sensitive, as QEMU), or null.</summary>

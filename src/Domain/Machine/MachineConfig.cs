@@ -28,10 +28,8 @@ public sealed record MachineConfig
     /// <summary>Puts the boot payload in place at power-on and after every reset (-kernel); null for firmware boot.</summary>
     public IBootLoader? BootLoader { get; init; }
 
-    /// <summary>Where bytes written to the debug console port go; null means no debug console.</summary>
-    public IByteSink? DebugConsole { get; init; }
-
-    public ushort DebugConsolePort { get; init; } = Devices.DebugConsole.DefaultPort;
+    /// <summary>The debug consoles (isa-debugcon, -debugcon): each port and where the bytes written to it go.</summary>
+    public IReadOnlyList<(ushort Port, IByteSink Sink)> DebugConsoles { get; init; } = [];
 
     /// <summary>isa-debug-exit's port range; null means the device is absent.</summary>
     public (ushort Base, ushort Size)? DebugExit { get; init; }

@@ -69,8 +69,8 @@ internal sealed class PcChipset
             Ide[c].MapPorts(io);
         }
 
-        if (config.DebugConsole is { } debugSink)
-            io.Map(config.DebugConsolePort, 1, new DebugConsole(debugSink));
+        foreach (var (port, sink) in config.DebugConsoles)
+            io.Map(port, 1, new DebugConsole(sink));
         if (config.DebugExit is { } exit)
             io.Map(exit.Base, exit.Size, new DebugExit(requestExit));
     }

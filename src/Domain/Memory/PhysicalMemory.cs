@@ -17,6 +17,9 @@ public sealed unsafe class PhysicalMemory
     public const int PageShift = 12;
     public const uint PageSize = 1u << PageShift;
 
+    /// <summary>The most RAM one .NET array holds (just under 2 GiB); larger sizes are capped to it.</summary>
+    public const uint MaxRamBytes = int.MaxValue - 4095;
+
     private readonly byte[] _ram;
     private readonly byte* _ramBase;
     private byte[] _rom = [];
@@ -35,7 +38,7 @@ public sealed unsafe class PhysicalMemory
     {
         if (ramBytes == 0 || ramBytes % PageSize != 0)
             throw new ArgumentOutOfRangeException(nameof(ramBytes), "RAM size must be a non-zero multiple of 4 KiB");
-        _ram = GC.AllocateArray<byte>((int)Math.Min(ramBytes, int.MaxValue - 4095), pinned: true);
+        _ram = GC.AllocateArray<byte>((int)Math.Min(ramBytes, MaxRamBytes), pinned: true);
         _ramBase = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_ram));
         RamSize = (uint)_ram.Length;
         _codePages = new byte[RamSize >> PageShift];

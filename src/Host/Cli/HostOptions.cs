@@ -1,21 +1,112 @@
+using HexEmu.Domain.Diagnostics;
+
 namespace HexEmu.Host.Cli;
 
-/// <summary>Where a character stream goes, as QEMU's chardev spellings name it.</summary>
-public abstract record CharTarget
-{
-    public sealed record Stdio : CharTarget;
-    public sealed record Null : CharTarget;
-    public sealed record File(string Path) : CharTarget;
-}
-
-/// <summary>The parsed command line: typed values only, no strings left to interpret.</summary>
+/// <summary>
+/// The parsed command line: typed values only, no strings left to interpret except paths and names.
+/// Character devices are resolved as QEMU resolves them: every frontend (serial port, monitor,
+/// debug console) names a chardev id in <see cref="Chardevs"/>; the defaults (-nographic,
+/// -nodefaults) are already applied.
+/// </summary>
 public sealed record HostOptions
 {
-    public string? BiosPath { get; init; }
+    /// <summary>What to do: run the machine, or print something and exit.</summary>
+    public HostAction Action { get; init; } = HostAction.Run;
+
+    public MachineType Machine { get; init; } = MachineType.Pc;
+    public CpuModel Cpu { get; init; } = CpuModel.Qemu32;
     public uint RamBytes { get; init; } = Domain.Machine.MachineConfig.DefaultRamBytes;
-    public CharTarget? DebugCon { get; init; }
-    public (ushort Base, ushort Size)? DebugExit { get; init; }
+
+    public string? BiosPath { get; init; }
+    public string? KernelPath { get; init; }
+    /// <summary>-append: the kernel command line ("" when not given).</summary>
+    public string KernelCommandLine { get; init; } = "";
+    /// <summary>-initrd "f1 args,f2": the Multiboot modules in order.</summary>
+    public IReadOnlyList<MultibootModule> InitrdModules { get; init; } = [];
+
+    /// <summary>Every host character device, implicit ones (-serial stdio → "serial0") included.</summary>
+    public IReadOnlyList<ChardevSpec> Chardevs { get; init; } = [];
+    /// <summary>Chardev ids of COM1, COM2, … (at most 4); ports beyond the list do not exist.</summary>
+    public IReadOnlyList<string> SerialPorts { get; init; } = [];
+    /// <summary>Chardev id of the HMP monitor, or null for none.</summary>
+    public string? MonitorChardev { get; init; }
+    /// <summary>isa-debugcon devices (from -debugcon or -device isa-debugcon).</summary>
+    public IReadOnlyList<DebugConDevice> DebugCons { get; init; } = [];
+    public DebugExitDevice? DebugExit { get; init; }
+
+    /// <summary>IDE drives with their resolved index (0 primary master … 3 secondary slave) and if=none drives.</summary>
+    public IReadOnlyList<DriveSpec> Drives { get; init; } = [];
+
+    public RtcOptions Rtc { get; init; } = RtcOptions.Default;
+    /// <summary>-icount; null when virtual time follows the host clock.</summary>
+    public IcountOptions? Icount { get; init; }
+
+    public LogItems LogItems { get; init; }
+    public string? LogFile { get; init; }
+    public string? Name { get; init; }
+
+    public bool NoGraphic { get; init; }
+    public bool NoDefaults { get; init; }
     public bool NoReboot { get; init; }
-    public bool ShowVersion { get; init; }
-    public bool ShowHelp { get; init; }
+    public bool NoShutdown { get; init; }
+}
+
+public enum HostAction { Run, ShowHelp, ShowVersion, ListMachines, ListCpus, ListDevices, ListLogItems }
+
+public enum MachineType
+{
+    /// <summary>-M pc: the i440FX PC (HexEmu's devices without PCI).</summary>
+    Pc,
+    /// <summary>-M isapc: ISA-only PC.</summary>
+    IsaPc,
+}
+
+/// <summary>-cpu models HexEmu knows; the lead maps each to its CPUID leaves.</summary>
+public enum CpuModel
+{
+    /// <summary>"base": no CPUID features at all.</summary>
+    Base,
+    I486,
+    Pentium,
+    Pentium2,
+    Pentium3,
+    /// <summary>QEMU's default for qemu-system-i386.</summary>
+    Qemu32,
+}
+
+/// <summary>One -initrd module: its file and the string the kernel sees as the module's command line.</summary>
+public sealed record MultibootModule(string Path, string Arguments)
+{
+    /// <summary>The module string the kernel sees: QEMU passes the whole "path args" text.</summary>
+    public string CommandLine => Arguments.Length == 0 ? Path : $"{Path} {Arguments}";
+}
+
+public sealed record DebugExitDevice(ushort IoBase = 0x501, ushort IoSize = 2);
+
+/// <summary>isa-debugcon on <paramref name="IoBase"/>, writing to chardev <paramref name="ChardevId"/>.</summary>
+public sealed record DebugConDevice(ushort IoBase, string ChardevId)
+{
+    public const ushort DefaultIoBase = 0xE9;
+}
+
+public enum DriveInterface { Ide, None }
+
+/// <summary>A raw disk image. For if=ide, <paramref name="Index"/> is resolved: bus = Index / 2, unit = Index % 2.</summary>
+public sealed record DriveSpec(string Path, DriveInterface Interface, int Index, string Id, bool ReadOnly);
+
+public enum RtcBase { Utc, LocalTime, Fixed }
+
+/// <summary>rt is host monotonic time, host the wall clock, vm the guest's virtual time (as QEMU).</summary>
+public enum RtcClock { Host, Rt, Vm }
+
+/// <summary>-rtc: <paramref name="FixedStart"/> is set when Base is Fixed (a date given on the command line, read as UTC).</summary>
+public sealed record RtcOptions(RtcBase Base, DateTime? FixedStart, RtcClock Clock)
+{
+    public static readonly RtcOptions Default = new(RtcBase.Utc, null, RtcClock.Host);
+}
+
+/// <summary>-icount: <paramref name="Shift"/> null means shift=auto.</summary>
+public sealed record IcountOptions(int? Shift, bool Sleep, bool Align)
+{
+    public const int MaxShift = 10;
 }

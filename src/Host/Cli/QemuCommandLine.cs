@@ -1,48 +1,71 @@
-using System.Globalization;
-
 namespace HexEmu.Host.Cli;
 
 /// <summary>
-/// Parses qemu-system-i386's command line conventions: options start with one or two dashes,
-/// take at most one argument, sub-options are comma-separated <c>key=value</c> pairs with
-/// <c>,,</c> for a literal comma, and the last occurrence of a single-valued option wins.
-/// An option QEMU has that HexEmu does not support yet is an error that says so, never ignored.
+/// Parses qemu-system-i386's command line conventions: options start with one or two dashes and
+/// take at most one argument; sub-options are comma-separated <c>key=value</c> pairs with
+/// <c>,,</c> for a literal comma; the last occurrence of a single-valued option wins; a bare
+/// argument is the first hard disk (as QEMU). An option QEMU has that HexEmu does not support is
+/// an error that says so, never ignored. Error messages are QEMU's without the program prefix.
 /// </summary>
-public static class QemuCommandLine
+public static partial class QemuCommandLine
 {
     /// <summary>Options we understand, and whether each takes an argument.</summary>
     private static readonly Dictionary<string, bool> Supported = new()
     {
-        ["bios"] = true, ["m"] = true, ["debugcon"] = true, ["device"] = true,
-        ["no-reboot"] = false, ["version"] = false, ["h"] = false, ["help"] = false,
+        ["M"] = true, ["machine"] = true, ["cpu"] = true, ["m"] = true, ["smp"] = true,
+        ["kernel"] = true, ["append"] = true, ["initrd"] = true, ["bios"] = true,
+        ["serial"] = true, ["chardev"] = true, ["debugcon"] = true, ["monitor"] = true,
         ["nographic"] = false, ["display"] = true, ["nodefaults"] = false,
+        ["no-reboot"] = false, ["no-shutdown"] = false, ["device"] = true, ["drive"] = true,
+        ["hda"] = true, ["hdb"] = true, ["hdc"] = true, ["hdd"] = true, ["net"] = true, ["nic"] = true,
+        ["rtc"] = true, ["icount"] = true, ["d"] = true, ["D"] = true, ["name"] = true,
+        ["version"] = false, ["h"] = false, ["help"] = false,
     };
 
-    /// <summary>QEMU options that exist but are not implemented here yet (a clear error, not "unknown").</summary>
+    /// <summary>QEMU options HexEmu may support later, with the reason given to the user.</summary>
+    private static readonly Dictionary<string, string> NotYet = new()
+    {
+        ["S"] = "-S: not supported by hexemu yet (starting paused needs the GDB stub)",
+        ["s"] = "-s: not supported by hexemu yet (no GDB stub)",
+        ["gdb"] = "-gdb: not supported by hexemu yet (no GDB stub)",
+        ["snapshot"] = "-snapshot: not supported by hexemu yet (disk writes go to the image)",
+        ["loadvm"] = "-loadvm: not supported by hexemu yet (no snapshots)",
+    };
+
+    /// <summary>Other options qemu-system-i386 7.2 has (`qemu-system-i386 -h`), which HexEmu does not implement.</summary>
     private static readonly HashSet<string> KnownButUnsupported =
     [
-        "kernel", "append", "initrd", "hda", "hdb", "hdc", "hdd", "cdrom", "fda", "fdb", "drive", "serial", "monitor",
-        "chardev", "netdev", "net", "nic", "icount", "rtc", "smp", "cpu", "machine", "M", "s", "S", "gdb", "snapshot",
-        "loadvm", "d", "D", "name", "boot", "vga", "usb", "usbdevice", "accel", "enable-kvm", "k", "qmp", "no-shutdown",
-        "pidfile", "daemonize", "L", "option-rom", "global", "object", "audiodev", "soundhw", "parallel", "mon", "trace",
-        "plugin", "overcommit", "rtc-td-hack", "no-hpet", "no-acpi", "smbios", "fw_cfg", "sandbox", "msg", "incremental",
-        "virtfs", "fsdev", "blockdev", "mem-path", "mem-prealloc", "numa", "uuid", "full-screen", "sdl", "vnc", "spice",
+        "preconfig", "L", "accel", "acpitable", "action", "add-fd", "async-teardown", "audio", "audio-help",
+        "audiodev", "blockdev", "boot", "cdrom", "chroot", "compat", "daemonize", "dfilter", "dtb", "dump-vmstate",
+        "echr", "enable-kvm", "enable-sync-profile", "fda", "fdb", "fsdev", "full-screen", "fw_cfg", "global",
+        "incoming", "iscsi", "k", "mem-path", "mem-prealloc", "mon", "msg", "mtdblock", "netdev", "no-acpi",
+        "no-fd-bootchk", "no-hpet", "no-user-config", "numa", "object", "only-migratable", "option-rom",
+        "overcommit", "parallel", "pflash", "pidfile", "plugin", "portrait", "qmp", "qmp-pretty", "readconfig",
+        "rotate", "runas", "sandbox", "sd", "seed", "set", "singlestep", "smbios", "spice", "tpmdev", "trace",
+        "usb", "usbdevice", "uuid", "vga", "virtfs", "vnc", "watchdog-action", "win2k-hack", "xen-attach",
+        "xen-domid", "xen-domid-restrict", "no-kvm", "soundhw", "watchdog", "alt-grab", "ctrl-grab", "sdl",
+        "curses", "no-quit", "no-frame", "show-cursor", "tb-size", "semihosting", "semihosting-config",
+        "bt", "g", "device-help", "machine-help", "msg", "rtc-td-hack", "localtime", "kernel-kqemu",
     ];
 
     public static HostOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new HostOptions();
+        var state = new ParseState();
         for (int k = 0; k < args.Count; k++)
         {
             string arg = args[k];
-            if (!arg.StartsWith('-') || arg == "-" || arg == "--")
-                throw new CommandLineException($"{arg}: invalid option");
+            if (!arg.StartsWith('-'))
+            {
+                // As QEMU: a bare argument is the first hard disk image.
+                state.AddDrive(DriveDraft.FromLegacy("-hda", arg, 0));
+                continue;
+            }
             string name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
             if (!Supported.TryGetValue(name, out bool takesValue))
             {
-                if (KnownButUnsupported.Contains(name))
-                    throw new CommandLineException($"-{name}: option not supported by hexemu yet");
-                throw new CommandLineException($"-{name}: invalid option");
+                if (NotYet.TryGetValue(name, out string? reason)) throw new CommandLineException(reason);
+                if (KnownButUnsupported.Contains(name)) throw new CommandLineException($"option not supported by hexemu: -{name}");
+                throw new CommandLineException($"{arg}: invalid option");
             }
             string value = "";
             if (takesValue)
@@ -50,139 +73,67 @@ public static class QemuCommandLine
                 if (k + 1 >= args.Count) throw new CommandLineException($"-{name}: requires an argument");
                 value = args[++k];
             }
-            options = Apply(options, name, value);
+            // QEMU acts on these at once, ignoring whatever follows.
+            if (name is "h" or "help") return new HostOptions { Action = HostAction.ShowHelp };
+            if (name == "version") return new HostOptions { Action = HostAction.ShowVersion };
+            Apply(state, name, value);
         }
-        return options;
+        return state.Resolve();
     }
 
-    private static HostOptions Apply(HostOptions o, string name, string value) => name switch
+    private static void Apply(ParseState s, string name, string value)
     {
-        "bios" => o with { BiosPath = value },
-        "m" => o with { RamBytes = ParseMemorySize(value) },
-        "debugcon" => o with { DebugCon = ParseCharTarget("-debugcon", value) },
-        "device" => ApplyDevice(o, value),
-        "no-reboot" => o with { NoReboot = true },
-        "version" => o with { ShowVersion = true },
-        "h" or "help" => o with { ShowHelp = true },
-        // No display exists, so these only confirm what already holds.
-        "nographic" or "nodefaults" => o,
-        "display" => SubOptions.Split(value)[0].Key == "none"
-            ? o
-            : throw new CommandLineException($"-display {value}: only '-display none' is supported"),
-        _ => throw new CommandLineException($"-{name}: invalid option"),
-    };
-
-    /// <summary>-m [size=]N[KMG]: a bare number is MiB, as QEMU reads it.</summary>
-    public static uint ParseMemorySize(string text)
-    {
-        var parts = SubOptions.Split(text);
-        string size = parts[0].Key == "size" ? parts[0].Value : parts[0].Key;
-        foreach (var (key, _) in parts.Skip(1))
-            if (key is not ("slots" or "maxmem"))
-                throw new CommandLineException($"-m {text}: invalid sub-option '{key}'");
-        if (size.Length == 0) throw new CommandLineException("-m: missing size");
-        ulong multiplier = 1UL << 20;
-        char last = char.ToUpperInvariant(size[^1]);
-        if (char.IsLetter(last))
+        switch (name)
         {
-            multiplier = last switch
-            {
-                'B' => 1,
-                'K' => 1UL << 10,
-                'M' => 1UL << 20,
-                'G' => 1UL << 30,
-                'T' => 1UL << 40,
-                _ => throw new CommandLineException($"-m {text}: invalid size suffix '{size[^1]}'"),
-            };
-            size = size[..^1];
+            case "M" or "machine": ApplyMachine(s, "-" + name, value); break;
+            case "cpu": ApplyCpu(s, value); break;
+            case "m": s.Options = s.Options with { RamBytes = ParseMemorySize(value) }; break;
+            case "smp": ApplySmp(value); break;
+            case "kernel": s.Options = s.Options with { KernelPath = value }; break;
+            case "append": s.Options = s.Options with { KernelCommandLine = value }; s.SawAppend = true; break;
+            case "initrd": s.Initrd = value; break;
+            case "bios": s.Options = s.Options with { BiosPath = value }; break;
+            case "serial": s.SerialSpecs.Add(ParseLegacyChardev("-serial", value)); break;
+            case "monitor": s.MonitorSpecs.Add(ParseLegacyChardev("-monitor", value)); break;
+            case "debugcon": s.DebugconSpecs.Add(ParseLegacyChardev("-debugcon", value)); break;
+            case "chardev": s.AddChardev(ParseChardev(value), $"-chardev {value}"); break;
+            case "nographic": s.Options = s.Options with { NoGraphic = true }; break;
+            case "display": ApplyDisplay(value); break;
+            case "nodefaults": s.Options = s.Options with { NoDefaults = true }; break;
+            case "no-reboot": s.Options = s.Options with { NoReboot = true }; break;
+            case "no-shutdown": s.Options = s.Options with { NoShutdown = true }; break;
+            case "device": ApplyDevice(s, value); break;
+            case "drive": s.AddDrive(ParseDrive(value)); break;
+            case "hda" or "hdb" or "hdc" or "hdd": s.AddDrive(DriveDraft.FromLegacy("-" + name, value, name[2] - 'a')); break;
+            case "net" or "nic": ApplyNetwork("-" + name, value); break;
+            case "rtc": s.Options = s.Options with { Rtc = ParseRtc(value, s.Options.Rtc) }; break;
+            case "icount": s.Options = s.Options with { Icount = ParseIcount(value) }; break;
+            case "d": ApplyLogItems(s, value); break;
+            case "D": s.Options = s.Options with { LogFile = value }; break;
+            case "name": ApplyName(s, value); break;
+            default: throw new CommandLineException($"-{name}: invalid option");
         }
-        if (!double.TryParse(size, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double number) || number <= 0)
-            throw new CommandLineException($"-m {text}: invalid RAM size");
-        double bytes = number * multiplier;
-        if (bytes < 1 << 20) throw new CommandLineException($"-m {text}: RAM size too small (at least 1M)");
-        if (bytes > 2047.0 * (1 << 20)) throw new CommandLineException($"-m {text}: RAM size too large for an i386 PC here (at most 2047M)");
-        ulong rounded = ((ulong)bytes + 0xFFF) & ~0xFFFUL;
-        return (uint)rounded;
     }
 
-    public static CharTarget ParseCharTarget(string option, string spec)
+    private static void ApplyDisplay(string value)
     {
-        if (spec == "stdio") return new CharTarget.Stdio();
-        if (spec == "null" || spec == "none") return new CharTarget.Null();
-        if (spec.StartsWith("file:", StringComparison.Ordinal) && spec.Length > 5) return new CharTarget.File(spec[5..]);
-        throw new CommandLineException($"{option} {spec}: character device not supported (use stdio, null or file:PATH)");
+        var args = OptionArgs.Parse("-display", value, "type", "type");
+        string type = args.Get("type") ?? "";
+        if (type != "none")
+            throw args.Error($"display '{type}' not supported by hexemu (it has no display: use -display none or -nographic)");
     }
 
-    private static HostOptions ApplyDevice(HostOptions o, string value)
+    private static void ApplyNetwork(string option, string value)
     {
-        var parts = SubOptions.Split(value);
-        string driver = parts[0].Key == "driver" ? parts[0].Value : parts[0].Key;
-        if (driver != "isa-debug-exit")
-            throw new CommandLineException($"-device {driver}: device not supported by hexemu yet");
-        ushort iobase = 0x501, iosize = 2;
-        foreach (var (key, val) in parts.Skip(1))
-        {
-            switch (key)
-            {
-                case "iobase": iobase = (ushort)ParseNumber(value, key, val, 0xFFFF); break;
-                case "iosize": iosize = (ushort)ParseNumber(value, key, val, 4); break;
-                default: throw new CommandLineException($"-device isa-debug-exit: property '{key}' not found");
-            }
-        }
-        if (iosize == 0) throw new CommandLineException("-device isa-debug-exit: iosize must not be 0");
-        return o with { DebugExit = (iobase, iosize) };
+        var args = OptionArgs.Parse(option, value, "type", "type");
+        if (args.Get("type") != "none")
+            throw args.Error("networking not supported by hexemu (only none)");
     }
 
-    /// <summary>QEMU integer properties: decimal, 0x hex or 0 octal.</summary>
-    private static uint ParseNumber(string whole, string key, string text, uint max)
+    private static void ApplyName(ParseState s, string value)
     {
-        bool ok;
-        ulong n;
-        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-            ok = ulong.TryParse(text[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out n);
-        else if (text.Length > 1 && text[0] == '0')
-        {
-            ok = true;
-            n = 0;
-            foreach (char ch in text[1..])
-            {
-                if (ch is < '0' or > '7') { ok = false; break; }
-                n = n * 8 + (ulong)(ch - '0');
-            }
-        }
-        else
-            ok = ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out n);
-        if (!ok || n > max) throw new CommandLineException($"-device {whole}: invalid value '{text}' for '{key}'");
-        return (uint)n;
-    }
-}
-
-/// <summary>QEMU's <c>a,b=c,d=e,,f</c> sub-option lists.</summary>
-public static class SubOptions
-{
-    /// <summary>Splits on single commas (",," is a literal comma); a part without '=' has an empty value.</summary>
-    public static List<(string Key, string Value)> Split(string text)
-    {
-        var result = new List<(string, string)>();
-        var current = new System.Text.StringBuilder();
-        for (int k = 0; k <= text.Length; k++)
-        {
-            if (k < text.Length && text[k] == ',' && k + 1 < text.Length && text[k + 1] == ',')
-            {
-                current.Append(',');
-                k++;
-                continue;
-            }
-            if (k == text.Length || text[k] == ',')
-            {
-                string part = current.ToString();
-                int eq = part.IndexOf('=');
-                result.Add(eq < 0 ? (part, "") : (part[..eq], part[(eq + 1)..]));
-                current.Clear();
-                continue;
-            }
-            current.Append(text[k]);
-        }
-        return result;
+        var args = OptionArgs.Parse("-name", value, "guest", "guest", "process", "debug-threads");
+        args.GetBool("debug-threads", false);
+        s.Options = s.Options with { Name = args.Get("guest") };
     }
 }

@@ -2,7 +2,7 @@ using HexEmu.Application.Monitor;
 using HexEmu.Domain.Cpu;
 using HexEmu.Domain.Machine;
 
-namespace HexEmu.Host.Monitor;
+namespace HexEmu.Host.Hmp;
 
 /// <summary>
 /// The monitor's view of the running VM: the machine for registers and memory, the run loop for

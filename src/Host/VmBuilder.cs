@@ -1,0 +1,174 @@
+using HexEmu.Application.Monitor;
+using HexEmu.Domain.Boot;
+using HexEmu.Domain.Io;
+using HexEmu.Domain.Machine;
+using HexEmu.Domain.Storage;
+using HexEmu.Domain.Time;
+using HexEmu.Host.Chardev;
+using HexEmu.Host.Cli;
+using HexEmu.Host.Storage;
+using DomainCpuModel = HexEmu.Domain.Cpu.CpuModel;
+
+namespace HexEmu.Host;
+
+/// <summary>
+/// Turns the parsed command line into a machine configuration: reads the firmware, kernel,
+/// modules and disk images (each failure a one-line <see cref="CommandLineException"/>), and
+/// connects the devices to the host character devices.
+/// </summary>
+public static class VmBuilder
+{
+    public sealed class Disks : IDisposable
+    {
+        public List<RawImageBlockDevice> Images { get; } = [];
+        public List<MonitorBlockInfo> Info { get; } = [];
+
+        public void Dispose()
+        {
+            foreach (var image in Images) image.Dispose();
+        }
+    }
+
+    public static MachineConfig Configure(HostOptions options, CharDevices chardevs, Disks disks)
+    {
+        var config = new MachineConfig
+        {
+            RamBytes = options.RamBytes,
+            CpuModel = CpuModelFor(options.Cpu),
+            IsaOnly = options.Machine == MachineType.IsaPc,
+            Vga = !options.NoDefaults,
+            SerialPorts = [.. chardevs.Serial.Select(b => (IByteSink?)new CharBackendByteSink(b))],
+            DebugConsoles = [.. chardevs.DebugCons.Select(d => (d.Device.IoBase, (IByteSink)new CharBackendByteSink(d.Backend)))],
+            DebugExit = options.DebugExit is { } exit ? (exit.IoBase, exit.IoSize) : null,
+            NoReboot = options.NoReboot,
+            Time = TimeModeFor(options.Icount),
+            RtcBaseUnixSeconds = RtcBase(options.Rtc),
+            Disks = OpenDisks(options.Drives, disks),
+        };
+        if (options.KernelPath is { } kernel)
+        {
+            var boot = MultibootFor(kernel, options, config.RamBytes);
+            return config with { BootLoader = boot, Bios = options.BiosPath is { } b ? ReadBios(b) : null };
+        }
+        if (options.BiosPath is { } bios) return config with { Bios = ReadBios(bios) };
+        throw new CommandLineException("nothing to boot: give -kernel FILE (a Multiboot kernel) or -bios FILE (a 64-256 KiB ROM image)");
+    }
+
+    private static DomainCpuModel CpuModelFor(Cli.CpuModel model) => DomainCpuModel.ByName(model switch
+    {
+        Cli.CpuModel.Base => "base",
+        Cli.CpuModel.I486 => "486",
+        Cli.CpuModel.Pentium => "pentium",
+        Cli.CpuModel.Pentium2 => "pentium2",
+        Cli.CpuModel.Pentium3 => "pentium3",
+        _ => "qemu32",
+    }) ?? DomainCpuModel.Default;
+
+    private static TimeMode TimeModeFor(IcountOptions? icount) => icount switch
+    {
+        null => new TimeMode.HostPaced(),
+        { Shift: null } => new TimeMode.InstructionCounted(TimeMode.InstructionCounted.AutoInitialShift, Adaptive: true, SleepWhenIdle: icount.Sleep),
+        _ => new TimeMode.InstructionCounted(icount.Shift.Value, SleepWhenIdle: icount.Sleep),
+    };
+
+    /// <summary>
+    /// The RTC's wall-clock time at power-on. The host clock is read once, here; from then on
+    /// the RTC follows virtual time (so that an -icount run is reproducible whatever clock= says).
+    /// </summary>
+    private static long RtcBase(RtcOptions rtc) => rtc.Base switch
+    {
+        Cli.RtcBase.Fixed when rtc.FixedStart is { } start => new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)).ToUnixTimeSeconds(),
+        Cli.RtcBase.LocalTime => new DateTimeOffset(DateTime.SpecifyKind(DateTime.Now, DateTimeKind.Utc)).ToUnixTimeSeconds(),
+        _ => DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+    };
+
+    private static IBlockDevice?[] OpenDisks(IReadOnlyList<DriveSpec> drives, Disks disks)
+    {
+        var attached = new IBlockDevice?[MachineConfig.MaxDisks];
+        foreach (var drive in drives)
+        {
+            RejectQcow2(drive.Path);
+            RawImageBlockDevice image;
+            try
+            {
+                image = new RawImageBlockDevice(drive.Path, drive.ReadOnly);
+            }
+            catch (DiskImageException e)
+            {
+                throw new CommandLineException(e.Message);
+            }
+            disks.Images.Add(image);
+            string device = drive.Interface == DriveInterface.Ide ? $"ide{drive.Index / 2}-hd{drive.Index % 2}" : drive.Id;
+            string? attachedTo = null;
+            if (drive.Interface == DriveInterface.Ide)
+            {
+                attached[drive.Index] = image;
+                attachedTo = $"/machine/ide{drive.Index / 2}/unit{drive.Index % 2}";
+            }
+            disks.Info.Add(new MonitorBlockInfo(device, $"#block{100 + disks.Info.Count}", drive.Path, "raw", drive.ReadOnly, attachedTo));
+        }
+        return attached;
+    }
+
+    /// <summary>A qcow2 image given as raw would hand the guest its metadata as data: refuse it.</summary>
+    private static void RejectQcow2(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> magic = stackalloc byte[4];
+            if (file.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8))
+                throw new CommandLineException($"'{path}' is a qcow2 image; HexEmu reads only raw disk images for now (format=raw)");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The disk layer reports an unreadable image with its own message.
+        }
+    }
+
+    private static MultibootBoot MultibootFor(string kernelPath, HostOptions options, uint ramBytes)
+    {
+        byte[] kernel = ReadFile(kernelPath, $"could not open kernel file '{kernelPath}'");
+        var modules = options.InitrdModules
+            .Select(m => new Domain.Boot.MultibootModule(ReadFile(m.Path, $"could not open module file '{m.Path}'"), m.CommandLine))
+            .ToList();
+        try
+        {
+            var image = KernelImage.Parse(kernel);
+            foreach (string warning in image.Warnings) Console.Error.WriteLine($"hexemu: {warning}");
+            uint ram = Math.Min(ramBytes, Domain.Memory.PhysicalMemory.MaxRamBytes); // what the machine will have
+            string commandLine = Domain.Boot.MultibootBoot.QemuCommandLine(kernelPath, options.KernelCommandLine);
+            return new MultibootBoot(image, ram, commandLine, modules);
+        }
+        catch (BootImageException e)
+        {
+            throw new CommandLineException($"-kernel {kernelPath}: {e.Message}");
+        }
+    }
+
+    private static byte[] ReadBios(string path)
+    {
+        byte[] image = ReadFile(path, $"could not load BIOS '{path}'");
+        if (image.Length < MachineConfig.MinBiosBytes || image.Length > MachineConfig.MaxBiosBytes || image.Length % 4096 != 0)
+            throw new CommandLineException($"-bios {path}: a ROM image must be 64–256 KiB in 4 KiB steps, this one is {image.Length} bytes");
+        return image;
+    }
+
+    private static byte[] ReadFile(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+                UnauthorizedAccessException => "Permission denied",
+                _ => e.Message,
+            };
+            throw new CommandLineException($"{what}: {reason}");
+        }
+    }
+}
