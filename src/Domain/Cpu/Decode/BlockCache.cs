@@ -63,8 +63,29 @@ internal sealed class BlockCache
         if (fast is not null && fast.PhysicalStart == phys && fast.Code32 == code32 && fast.Valid)
             return fast;
         if (!_blocks.TryGetValue(Key(phys, code32), out var block))
-            block = Build(phys, linear, eip, code32);
+            block = InAsmTracer is null ? Build(phys, linear, eip, code32) : BuildTraced(phys, linear, eip, code32);
         if (!block.Transient) _fast[fi] = block;
+        return block;
+    }
+
+    /// <summary>The `-d in_asm` tracer, or null: told about each block decoded.</summary>
+    public Diagnostics.CpuTracer? InAsmTracer;
+
+    /// <summary>Builds the block as usual, recording the bytes decoded, and hands them to the in_asm tracer.</summary>
+    private Block BuildTraced(uint phys, uint linear, uint eip, bool code32)
+    {
+        var bytes = new List<byte>(64);
+        _reader.Recording = bytes;
+        Block block;
+        try
+        {
+            block = Build(phys, linear, eip, code32);
+        }
+        finally
+        {
+            _reader.Recording = null;
+        }
+        InAsmTracer?.BlockDecoded(linear, eip, code32, block.Insns.Length, [.. bytes]);
         return block;
     }
 
@@ -188,6 +209,9 @@ internal sealed class BlockCache
 
         public bool AtPageEnd => _left == 0;
 
+        /// <summary>When set (only while `-d in_asm` is on), every byte read is appended to it.</summary>
+        public List<byte>? Recording;
+
         public void StartPhysical(uint phys)
         {
             _address = phys;
@@ -207,9 +231,9 @@ internal sealed class BlockCache
             if (_left == 0) return -1;
             _left--;
             uint a = _address++;
-            if (_linear)
-                return (int)cpu.Memory.Read(cpu.TranslateFetch(a), 1);
-            return (int)cpu.Memory.Read(a, 1);
+            int value = (int)(_linear ? cpu.Memory.Read(cpu.TranslateFetch(a), 1) : cpu.Memory.Read(a, 1));
+            Recording?.Add((byte)value);
+            return value;
         }
     }
 }
