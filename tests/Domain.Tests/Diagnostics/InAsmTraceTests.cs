@@ -85,4 +85,39 @@ public class InAsmTraceTests
         h.Run(12);
         Assert.Equal(0, log.Writes);
     }
+
+    [Fact]
+    public void String_operands_name_ES_and_far_pointers_read_selector_colon_offset_as_in_QEMU()
+    {
+        // Lines QEMU printed for pmtest.rom at F000:006A and F000:007C (real mode).
+        var h = CpuHarness.RealMode();
+        byte[] code = [0xF3, 0xA4, 0x66, 0xEA, 0x8D, 0x00, 0x0F, 0x00, 0x08, 0x00];
+        code.CopyTo(h.Memory.Ram[(int)(CpuHarness.CodeAddress + 0x6A)..]);
+        h.Cpu.Eip = 0x6A;
+        var log = new RecordingLogSink();
+        h.Cpu.Tracer = new CpuTracer(LogItems.InAsm, log);
+
+        h.Run(1); // the block is decoded whole; only REP MOVSB (CX = 0) runs
+
+        Assert.Equal(Block(
+            "0x0001006a:  f3 a4                    rep movsb (%si), %es:(%di)",
+            "0x0001006c:  66 ea 8d 00 0f 00 08 00  ljmpl    $0x8:$0xf008d"), log.Lines);
+    }
+
+    [Fact]
+    public void Instructions_longer_than_eight_bytes_continue_their_bytes_on_the_next_line()
+    {
+        // As QEMU printed pmtest.rom's 0x000f00a0 (32-bit code).
+        var h = CpuHarness.Flat32();
+        h.LoadBytes([0xC7, 0x05, 0x14, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF4]);
+        var log = new RecordingLogSink();
+        h.Cpu.Tracer = new CpuTracer(LogItems.InAsm, log);
+
+        h.Run(1);
+
+        Assert.Equal(Block(
+            "0x00010000:  c7 05 14 40 00 00 00 00  movl     $0, 0x4014",
+            "0x00010008:  00 00",
+            "0x0001000a:  f4                       hlt      "), log.Lines);
+    }
 }

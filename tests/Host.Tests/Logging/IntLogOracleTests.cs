@@ -64,7 +64,7 @@ public sealed class IntLogOracleTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
-    private static void RunQemu(params string[] args)
+    internal static void RunQemu(params string[] args)
     {
         var psi = new ProcessStartInfo("qemu-system-i386") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
