@@ -63,7 +63,7 @@ internal sealed class BlockCache
         if (fast is not null && fast.PhysicalStart == phys && fast.Code32 == code32 && fast.Valid)
             return fast;
         if (!_blocks.TryGetValue(Key(phys, code32), out var block))
-            block = InAsmTracer is null ? Build(phys, linear, eip, code32) : BuildTraced(phys, linear, eip, code32);
+            block = Build(phys, linear, eip, code32);
         if (!block.Transient) _fast[fi] = block;
         return block;
     }
@@ -71,15 +71,23 @@ internal sealed class BlockCache
     /// <summary>The `-d in_asm` tracer, or null: told about each block decoded.</summary>
     public Diagnostics.CpuTracer? InAsmTracer;
 
-    /// <summary>Builds the block as usual, recording the bytes decoded, and hands them to the in_asm tracer.</summary>
-    private Block BuildTraced(uint phys, uint linear, uint eip, bool code32)
+    /// <summary>
+    /// Decodes a block, through the in_asm tracer when there is one. Kept out of line, so that
+    /// <see cref="Get"/>, whose hit path runs at every block, stays as small as without tracing.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Block Build(uint phys, uint linear, uint eip, bool code32) =>
+        InAsmTracer is null ? Decode(phys, linear, eip, code32) : DecodeTraced(phys, linear, eip, code32);
+
+    /// <summary>Decodes the block as usual, recording the bytes read, and hands them to the in_asm tracer.</summary>
+    private Block DecodeTraced(uint phys, uint linear, uint eip, bool code32)
     {
         var bytes = new List<byte>(64);
         _reader.Recording = bytes;
         Block block;
         try
         {
-            block = Build(phys, linear, eip, code32);
+            block = Decode(phys, linear, eip, code32);
         }
         finally
         {
@@ -89,7 +97,7 @@ internal sealed class BlockCache
         return block;
     }
 
-    private Block Build(uint phys, uint linear, uint eip, bool code32)
+    private Block Decode(uint phys, uint linear, uint eip, bool code32)
     {
         var decoder = code32 ? _decoder32 : _decoder16;
         _reader.StartPhysical(phys);
