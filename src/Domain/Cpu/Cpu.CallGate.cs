@@ -70,6 +70,7 @@ public sealed partial class Cpu
 
         var ssDescriptor = ReadInnerStackSegment(newCpl, out ushort ssSelector, out uint tssEsp, out uint ssAddress);
         var newStack = ssDescriptor.ToCache(ssSelector);
+        _tracer?.InnerStack(this, ssSelector, tssEsp, parameters);
         uint newMask = newStack.Big ? 0xFFFF_FFFFu : 0xFFFFu;
 
         // Room for SS, ESP, the parameters, CS and EIP, each of the gate's size.

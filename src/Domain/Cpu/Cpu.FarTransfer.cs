@@ -70,6 +70,7 @@ public sealed partial class Cpu
     private void FarTransferProtected(ushort selector, uint offset, bool op32, bool call)
     {
         if (!op32) offset &= 0xFFFF;
+        if (call) _tracer?.FarCall(this, selector, offset, op32);
         if ((selector & 0xFFFC) == 0) Fault(Vector.GP, 0);
         var d = ReadDescriptorOrFault(selector, Vector.GP, out uint address);
         if (d.IsCodeOrData)
@@ -156,6 +157,7 @@ public sealed partial class Cpu
     {
         uint word = op32 ? 4u : 2u;
         PeekFarPointer(op32, 0, out uint offset, out ushort selector);
+        _tracer?.FarReturn(this, selector, offset, op32, releaseBytes);
         var cs = ReadCodeSegmentForRpl(selector, Vector.GP, Cpl, out uint csAddress);
         int rpl = selector & 3;
         if (rpl == Cpl)

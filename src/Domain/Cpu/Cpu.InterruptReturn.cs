@@ -24,6 +24,7 @@ public sealed partial class Cpu
             return;
         }
         PeekInterruptFrame(op32, out uint eip, out ushort cs, out uint flags);
+        _tracer?.FarReturn(this, cs, eip, op32, 0);
         if (op32 && (flags & Flags.VM) != 0 && Cpl == 0)
         {
             ReturnToV86(eip, cs, flags);

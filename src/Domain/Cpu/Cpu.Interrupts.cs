@@ -22,6 +22,7 @@ public sealed partial class Cpu
     private void DeliverFault(int vector, uint errorCode, bool hasErrorCode)
     {
         Halted = false;
+        _tracer?.ExceptionRaised(-1, vector);
         while (true)
         {
             try
@@ -31,6 +32,7 @@ public sealed partial class Cpu
             }
             catch (CpuFault second)
             {
+                _tracer?.ExceptionRaised(vector, second.Vector);
                 if (vector == Vector.DF)
                 {
                     ShutdownRequested = true; // triple fault
@@ -113,6 +115,7 @@ public sealed partial class Cpu
     /// </summary>
     public void DeliverInterrupt(int vector, uint errorCode, bool hasErrorCode, InterruptKind kind, uint returnEip)
     {
+        _tracer?.Interrupt(this, vector, errorCode, software: kind == InterruptKind.Software);
         if (ProtectedMode)
             DeliverProtectedMode(vector, errorCode, hasErrorCode, kind, returnEip);
         else
@@ -130,6 +133,7 @@ public sealed partial class Cpu
     public void SoftwareInterrupt(int vector, bool ioplSensitive)
     {
         if (ioplSensitive && V86Mode && Iopl < 3) Fault(Vector.GP, 0);
+        _tracer?.Interrupt(this, vector, 0, software: true);
         if (ProtectedMode) DeliverProtectedMode(vector, 0, false, InterruptKind.Software, NextEip);
         else DeliverRealMode(vector, NextEip);
         EndBlock();

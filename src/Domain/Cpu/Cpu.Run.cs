@@ -121,6 +121,7 @@ public sealed unsafe partial class Cpu
         Insn[] insns = block.Insns;
         int count = insns.Length;
         if (count > budget) count = (int)budget;
+        if (_blockTracer is not null) _blockTracer.BlockExecuting(this, block.PhysicalStart, count);
         uint eip = Eip;
         uint csLimit = Segs[Seg.CS].MaxOffset;
         if (eip + block.ByteLength - 1 > csLimit || eip + block.ByteLength < eip)

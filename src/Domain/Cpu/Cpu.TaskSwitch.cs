@@ -38,6 +38,7 @@ public sealed partial class Cpu
         // IRET's back link is reported with #TS, the other sources with #GP (SDM vol. 2, IRET, JMP, CALL, INT).
         int badSelector = iret ? Vector.TS : Vector.GP;
         var tss = ReadTssDescriptor(tssSelector, badSelector, busy: iret, out uint tssAddress);
+        _tracer?.TaskSwitch(tssSelector, tss.Type, source);
         bool new32 = tss.Type is SystemType.Tss32Available or SystemType.Tss32Busy;
         if (tss.Limit < (new32 ? Tss32MinLimit : Tss16MinLimit)) FaultSelector(Vector.TS, tssSelector);
 

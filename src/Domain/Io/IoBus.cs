@@ -1,3 +1,5 @@
+using HexEmu.Domain.Diagnostics;
+
 namespace HexEmu.Domain.Io;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace HexEmu.Domain.Io;
 public sealed class IoBus
 {
     private readonly IPortDevice?[] _devices = new IPortDevice?[0x10000];
+
+    /// <summary>Where accesses to unclaimed ports are reported (`-d guest_errors`); null for nowhere.</summary>
+    public IGuestLog? GuestLog { get; set; }
 
     public void Map(ushort firstPort, int count, IPortDevice device)
     {
@@ -26,8 +31,17 @@ public sealed class IoBus
         var device = _devices[port];
         if (device is not null)
             return device.Read(port, size);
+        if (GuestLog is { LogsGuestErrors: true } log)
+            log.GuestError($"Invalid read at I/O port 0x{port:x4}, size {size}: no device");
         return size switch { 1 => 0xFFu, 2 => 0xFFFFu, _ => 0xFFFF_FFFFu };
     }
 
-    public void Write(ushort port, int size, uint value) => _devices[port]?.Write(port, size, value);
+    public void Write(ushort port, int size, uint value)
+    {
+        var device = _devices[port];
+        if (device is not null)
+            device.Write(port, size, value);
+        else if (GuestLog is { LogsGuestErrors: true } log)
+            log.GuestError($"Invalid write at I/O port 0x{port:x4}, size {size}, value 0x{value:x}: no device");
+    }
 }

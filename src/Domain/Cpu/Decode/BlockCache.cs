@@ -68,7 +68,36 @@ internal sealed class BlockCache
         return block;
     }
 
-    private Block Build(uint phys, uint linear, uint eip, bool code32)
+    /// <summary>The `-d in_asm` tracer, or null: told about each block decoded.</summary>
+    public Diagnostics.CpuTracer? InAsmTracer;
+
+    /// <summary>
+    /// Decodes a block, through the in_asm tracer when there is one. Kept out of line, so that
+    /// <see cref="Get"/>, whose hit path runs at every block, stays as small as without tracing.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Block Build(uint phys, uint linear, uint eip, bool code32) =>
+        InAsmTracer is null ? Decode(phys, linear, eip, code32) : DecodeTraced(phys, linear, eip, code32);
+
+    /// <summary>Decodes the block as usual, recording the bytes read, and hands them to the in_asm tracer.</summary>
+    private Block DecodeTraced(uint phys, uint linear, uint eip, bool code32)
+    {
+        var bytes = new List<byte>(64);
+        _reader.Recording = bytes;
+        Block block;
+        try
+        {
+            block = Decode(phys, linear, eip, code32);
+        }
+        finally
+        {
+            _reader.Recording = null;
+        }
+        InAsmTracer?.BlockDecoded(linear, eip, code32, block.Insns.Length, [.. bytes]);
+        return block;
+    }
+
+    private Block Decode(uint phys, uint linear, uint eip, bool code32)
     {
         var decoder = code32 ? _decoder32 : _decoder16;
         _reader.StartPhysical(phys);
@@ -188,6 +217,9 @@ internal sealed class BlockCache
 
         public bool AtPageEnd => _left == 0;
 
+        /// <summary>When set (only while `-d in_asm` is on), every byte read is appended to it.</summary>
+        public List<byte>? Recording;
+
         public void StartPhysical(uint phys)
         {
             _address = phys;
@@ -207,9 +239,9 @@ internal sealed class BlockCache
             if (_left == 0) return -1;
             _left--;
             uint a = _address++;
-            if (_linear)
-                return (int)cpu.Memory.Read(cpu.TranslateFetch(a), 1);
-            return (int)cpu.Memory.Read(a, 1);
+            int value = (int)(_linear ? cpu.Memory.Read(cpu.TranslateFetch(a), 1) : cpu.Memory.Read(a, 1));
+            Recording?.Add((byte)value);
+            return value;
         }
     }
 }
