@@ -4,6 +4,7 @@ using HexEmu.Domain.Machine;
 using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
 using HexEmu.Host.Hmp;
+using HexEmu.Host.Logging;
 
 namespace HexEmu.Host;
 
@@ -67,6 +68,8 @@ public static class Program
         using var disks = new VmBuilder.Disks();
         using var chardevs = CharBackendFactory.Open(options);
         var machine = new PcMachine(VmBuilder.Configure(options, chardevs, disks));
+        using var diagnostics = DiagnosticLog.Open(options.LogItems, options.LogFile);
+        diagnostics.AttachTo(machine.Cpu, machine.Io);
         using var runner = new MachineRunner(machine, chardevs.Serial) { PauseOnShutdown = options.NoShutdown };
 
         var monitor = chardevs.Monitor is { } monitorBackend
@@ -75,6 +78,7 @@ public static class Program
         runner.BetweenSlices = () =>
         {
             chardevs.FlushAll();
+            diagnostics.Flush();
             if (monitor is null) return;
             monitor.Poll();
             if (monitor.QuitRequested) runner.RequestStop(RunEnd.Quit);

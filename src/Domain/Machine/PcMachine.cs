@@ -90,7 +90,10 @@ public sealed partial class PcMachine
     {
         if (_chipset.Serial[index] is not { } uart) return false;
         AdvanceTimers(); // the character timeout must count from this byte's arrival
-        return uart.TryReceive(value);
+        // Offered only when there is room: a real line would overrun, but a host can simply wait.
+        if (!uart.CanReceive) return false;
+        uart.TryReceive(value);
+        return true;
     }
 
     private PcChipset BuildChipset()

@@ -157,6 +157,7 @@ public class PcMachineDeviceTests
         Assert.Equal("Hi", com1.Text);
         Assert.Equal(0, RealModeBoot.Peek8(m, Data));
         Assert.True(m.TryDeliverSerialInput(0, (byte)'x'));
+        Assert.False(m.TryDeliverSerialInput(0, (byte)'z')); // RBR (no FIFO) is full: the host must keep the byte
         Assert.False(m.TryDeliverSerialInput(1, (byte)'y')); // COM2 is absent
         Assert.Equal(MachineStop.Idle, m.Run(10_000));
         Assert.Equal((byte)'x', RealModeBoot.Peek8(m, Data));
