@@ -148,7 +148,7 @@ public static class VmBuilder
 
     private static byte[] ReadBios(string path)
     {
-        byte[] image = ReadFile(path, $"could not load BIOS '{path}'");
+        byte[] image = ReadFile(path, $"could not load PC BIOS '{path}'");
         if (image.Length < MachineConfig.MinBiosBytes || image.Length > MachineConfig.MaxBiosBytes || image.Length % 4096 != 0)
             throw new CommandLineException($"-bios {path}: a ROM image must be 64–256 KiB in 4 KiB steps, this one is {image.Length} bytes");
         return image;

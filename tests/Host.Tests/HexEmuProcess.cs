@@ -18,8 +18,13 @@ public static class HexEmuProcess
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    public static string RepoPath(string relative) => Path.Combine(RepoRoot, relative);
+
     /// <summary>Runs hexemu with <paramref name="args"/>; kills it and fails if it has not exited within <paramref name="timeout"/>.</summary>
-    public static Result Run(TimeSpan timeout, params string[] args)
+    public static Result Run(TimeSpan timeout, params string[] args) => RunWithInput(timeout, null, args);
+
+    /// <summary>As <see cref="Run"/>, writing <paramref name="input"/> to hexemu's stdin (left open until it exits).</summary>
+    public static Result RunWithInput(TimeSpan timeout, string? input, params string[] args)
     {
         var hexemu = Path.Combine(AppContext.BaseDirectory, "hexemu.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
@@ -28,6 +33,11 @@ public static class HexEmuProcess
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            p.StandardInput.Write(input);
+            p.StandardInput.Flush();
+        }
         if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);

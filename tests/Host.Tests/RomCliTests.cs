@@ -82,7 +82,7 @@ public class RomCliTests
     {
         var r = HexEmuProcess.Run(Timeout, "-bios", "/nonexistent/rom.bin");
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal("hexemu: -bios /nonexistent/rom.bin: no such file\n", r.Stderr);
+        Assert.Equal("hexemu: could not load PC BIOS '/nonexistent/rom.bin': No such file or directory\n", r.Stderr);
     }
 
     [Fact]
@@ -105,6 +105,6 @@ public class RomCliTests
     {
         var r = HexEmuProcess.Run(Timeout);
         Assert.Equal(1, r.ExitCode);
-        Assert.StartsWith("hexemu: no firmware given", r.Stderr);
+        Assert.Equal("hexemu: nothing to boot: give -kernel FILE (a Multiboot kernel) or -bios FILE (a 64-256 KiB ROM image)\n", r.Stderr);
     }
 }
