@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using HexEmu.Application.Ports;
 using HexEmu.Domain.Machine;
 using HexEmu.Domain.Time;
@@ -28,20 +27,23 @@ public sealed class MachineRunner : IDisposable
     /// <summary>Instructions per slice without -icount: host time is fed in between slices, so keep them short (~0.5 ms).</summary>
     private const long PacedSlice = 100_000;
     /// <summary>shift=auto retunes the rate this often (host time).</summary>
-    private static readonly long AdaptEveryTicks = Stopwatch.Frequency / 10;
+    private const long AdaptEveryNs = 100_000_000;
 
     private readonly PcMachine _machine;
     private readonly ICharBackend?[] _serialInputs;
     private readonly int?[] _heldInput;
     private readonly ManualResetEventSlim _wake = new();
-    private readonly Stopwatch _hostTime = Stopwatch.StartNew();
-    private long _lastAdaptTicks;
+    private readonly IHostClock _hostClock;
+    private readonly long _startNs;
+    private long _lastAdaptNs;
     private volatile bool _stopRequested;
 
     /// <param name="serialInputs">Per COM port, the backend its input comes from (null: none).</param>
-    public MachineRunner(PcMachine machine, IReadOnlyList<ICharBackend?> serialInputs)
+    public MachineRunner(PcMachine machine, IReadOnlyList<ICharBackend?> serialInputs, IHostClock hostClock)
     {
         _machine = machine;
+        _hostClock = hostClock;
+        _startNs = hostClock.MonotonicNs;
         _serialInputs = [.. serialInputs];
         _heldInput = new int?[_serialInputs.Length];
         foreach (var backend in _serialInputs)
@@ -137,7 +139,8 @@ public sealed class MachineRunner : IDisposable
         return StopReason ?? RunEnd.Quit;
     }
 
-    private long HostNs => (long)(_hostTime.ElapsedTicks * (1e9 / Stopwatch.Frequency));
+    /// <summary>Host time since the machine started: without -icount, the virtual clock.</summary>
+    private long HostNs => _hostClock.MonotonicNs - _startNs;
 
     /// <summary>
     /// The guest is halted. Wait for its next timer in real time (without -icount, or with
@@ -196,9 +199,9 @@ public sealed class MachineRunner : IDisposable
     private void AdaptShift()
     {
         if (_machine.Config.Time is not TimeMode.InstructionCounted { Adaptive: true }) return;
-        long ticks = _hostTime.ElapsedTicks;
-        if (ticks - _lastAdaptTicks < AdaptEveryTicks) return;
-        _lastAdaptTicks = ticks;
+        long now = HostNs;
+        if (now - _lastAdaptNs < AdaptEveryNs) return;
+        _lastAdaptNs = now;
         long drift = _machine.Clock.NowNs - HostNs;
         const long Tolerance = 10_000_000; // 10 ms
         int shift = _machine.Clock.Shift;

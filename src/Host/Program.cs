@@ -67,10 +67,11 @@ public static class Program
 
         using var disks = new VmBuilder.Disks();
         using var chardevs = CharBackendFactory.Open(options);
-        var machine = new PcMachine(VmBuilder.Configure(options, chardevs, disks));
+        var hostClock = new SystemHostClock();
+        var machine = new PcMachine(VmBuilder.Configure(options, chardevs, disks, hostClock));
         using var diagnostics = DiagnosticLog.Open(options.LogItems, options.LogFile);
         diagnostics.AttachTo(machine.Cpu, machine.Io);
-        using var runner = new MachineRunner(machine, chardevs.Serial) { PauseOnShutdown = options.NoShutdown };
+        using var runner = new MachineRunner(machine, chardevs.Serial, hostClock) { PauseOnShutdown = options.NoShutdown };
 
         var monitor = chardevs.Monitor is { } monitorBackend
             ? StartMonitor(machine, runner, chardevs, disks, monitorBackend)

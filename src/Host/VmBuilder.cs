@@ -1,4 +1,5 @@
 using HexEmu.Application.Monitor;
+using HexEmu.Application.Ports;
 using HexEmu.Domain.Boot;
 using HexEmu.Domain.Io;
 using HexEmu.Domain.Machine;
@@ -29,7 +30,7 @@ public static class VmBuilder
         }
     }
 
-    public static MachineConfig Configure(HostOptions options, CharDevices chardevs, Disks disks)
+    public static MachineConfig Configure(HostOptions options, CharDevices chardevs, Disks disks, IHostClock clock)
     {
         var config = new MachineConfig
         {
@@ -42,7 +43,7 @@ public static class VmBuilder
             DebugExit = options.DebugExit is { } exit ? (exit.IoBase, exit.IoSize) : null,
             NoReboot = options.NoReboot,
             Time = TimeModeFor(options.Icount),
-            RtcBaseUnixSeconds = RtcBase(options.Rtc),
+            RtcBaseUnixSeconds = RtcBase(options.Rtc, clock),
             Disks = OpenDisks(options.Drives, disks),
         };
         if (options.KernelPath is { } kernel)
@@ -75,11 +76,12 @@ public static class VmBuilder
     /// The RTC's wall-clock time at power-on. The host clock is read once, here; from then on
     /// the RTC follows virtual time (so that an -icount run is reproducible whatever clock= says).
     /// </summary>
-    private static long RtcBase(RtcOptions rtc) => rtc.Base switch
+    private static long RtcBase(RtcOptions rtc, IHostClock clock) => rtc.Base switch
     {
         Cli.RtcBase.Fixed when rtc.FixedStart is { } start => new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)).ToUnixTimeSeconds(),
-        Cli.RtcBase.LocalTime => new DateTimeOffset(DateTime.SpecifyKind(DateTime.Now, DateTimeKind.Utc)).ToUnixTimeSeconds(),
-        _ => DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        // The RTC keeps local time: the local calendar reading, counted as if it were UTC.
+        Cli.RtcBase.LocalTime => new DateTimeOffset(DateTime.SpecifyKind(clock.LocalNow, DateTimeKind.Utc)).ToUnixTimeSeconds(),
+        _ => clock.UtcNow.ToUnixTimeSeconds(),
     };
 
     private static IBlockDevice?[] OpenDisks(IReadOnlyList<DriveSpec> drives, Disks disks)
