@@ -71,6 +71,7 @@ public static class Program
         var machine = new PcMachine(VmBuilder.Configure(options, chardevs, disks, hostClock));
         using var diagnostics = DiagnosticLog.Open(options.LogItems, options.LogFile);
         diagnostics.AttachTo(machine.Cpu, machine.Io);
+        machine.GuestLog.Target = diagnostics.GuestLog;
         using var runner = new MachineRunner(machine, chardevs.Serial, hostClock) { PauseOnShutdown = options.NoShutdown };
 
         var monitor = chardevs.Monitor is { } monitorBackend

@@ -1,4 +1,5 @@
 using HexEmu.Domain.Devices;
+using HexEmu.Domain.Diagnostics;
 using HexEmu.Domain.Devices.Ata;
 using HexEmu.Domain.Devices.Keyboard;
 using HexEmu.Domain.Devices.Pic;
@@ -34,7 +35,7 @@ internal sealed class PcChipset
     private readonly List<UartTimeout> _serialTimers = [];
 
     public PcChipset(MachineConfig config, IoBus io, IVirtualClock clock, Action<bool> setA20, Action requestReset,
-                     Action<int> requestExit, Action timersReprogrammed)
+                     Action<int> requestExit, Action timersReprogrammed, IGuestLog log)
     {
         Pic = new DualPic();
         Pic.MapPorts(io, withElcr: !config.IsaOnly);
@@ -42,7 +43,7 @@ internal sealed class PcChipset
         io.Map(Pit8254.FirstPort, 4, new ReschedulingPort(Pit, Pit, clock, timersReprogrammed));
         Port61 = new SystemControlPortB(Pit, clock);
         io.Map(SystemControlPortB.Port, 1, Port61);
-        Keyboard = new I8042Controller(Pic.Line(1), Pic.Line(12), setA20, requestReset);
+        Keyboard = new I8042Controller(Pic.Line(1), Pic.Line(12), setA20, requestReset, log);
         io.Map(I8042Controller.DataPort, 1, Keyboard);
         io.Map(I8042Controller.CommandPort, 1, Keyboard);
         Port92 = new SystemControlPortA(setA20, requestReset);
@@ -65,7 +66,7 @@ internal sealed class PcChipset
         for (int c = 0; c < Ide.Length; c++)
         {
             var ports = AtaChannelPorts.All[c];
-            Ide[c] = new AtaChannel(ports, Pic.Line(ports.Irq), DiskAt(config, 2 * c), DiskAt(config, 2 * c + 1));
+            Ide[c] = new AtaChannel(ports, Pic.Line(ports.Irq), DiskAt(config, 2 * c), DiskAt(config, 2 * c + 1), log);
             Ide[c].MapPorts(io);
         }
 

@@ -1,4 +1,5 @@
 using HexEmu.Domain.Devices.Cmos;
+using HexEmu.Domain.Diagnostics;
 using HexEmu.Domain.Devices.Keyboard;
 using HexEmu.Domain.Devices.Pic;
 using HexEmu.Domain.Devices.Serial;
@@ -44,6 +45,12 @@ public sealed partial class PcMachine
     public Mc146818Rtc Rtc { get; }
 
     private PcChipset _chipset;
+
+    /// <summary>
+    /// Where devices report what the guest got wrong or what HexEmu does not implement (-d
+    /// guest_errors, unimp); the host points it at its log.
+    /// </summary>
+    public ForwardingGuestLog GuestLog { get; } = new();
 
     /// <summary>The exit status the guest asked for, once it did.</summary>
     public int? ExitCode { get; private set; }
@@ -99,7 +106,7 @@ public sealed partial class PcMachine
     private PcChipset BuildChipset()
     {
         Io.UnmapAll();
-        var chipset = new PcChipset(Config, Io, Clock, Memory.SetA20, RequestReset, RequestExit, TimersReprogrammed);
+        var chipset = new PcChipset(Config, Io, Clock, Memory.SetA20, RequestReset, RequestExit, TimersReprogrammed, GuestLog);
         Io.Map(Mc146818Rtc.IndexPort, 2, new ReschedulingPort(Rtc, Rtc, Clock, TimersReprogrammed));
         Cpu.InterruptSource = chipset.Pic;
         return chipset;

@@ -1,3 +1,4 @@
+using HexEmu.Domain.Diagnostics;
 using HexEmu.Domain.Io;
 using HexEmu.Domain.Storage;
 
@@ -42,9 +43,11 @@ public sealed partial class AtaChannel : IPortDevice
     /// <param name="irq">INTRQ (IRQ 14 for the primary channel, 15 for the secondary).</param>
     /// <param name="master">The disk at device 0, or null if there is none.</param>
     /// <param name="slave">The disk at device 1, or null if there is none.</param>
-    public AtaChannel(AtaChannelPorts ports, IIrqLine irq, IBlockDevice? master, IBlockDevice? slave)
+    /// <param name="log">Where commands HexEmu does not implement are reported (-d unimp, guest_errors).</param>
+    public AtaChannel(AtaChannelPorts ports, IIrqLine irq, IBlockDevice? master, IBlockDevice? slave, IGuestLog? log = null)
     {
         Ports = ports;
+        Log = log;
         _irq = irq;
         _commandBase = ports.CommandBase;
         _controlPort = ports.ControlPort;
@@ -53,6 +56,8 @@ public sealed partial class AtaChannel : IPortDevice
     }
 
     public AtaChannelPorts Ports { get; }
+
+    internal IGuestLog? Log { get; }
 
     /// <summary>Whether INTRQ is asserted now.</summary>
     public bool IrqLevel => _irqLevel;

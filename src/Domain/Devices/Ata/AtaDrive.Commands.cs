@@ -76,6 +76,7 @@ internal sealed partial class AtaDrive
             default:
                 // NOP, DEVICE RESET, PACKET, IDENTIFY PACKET DEVICE, the DMA commands, SMART and all
                 // unknown opcodes: a non-packet PIO-only device aborts them (ATA-6 §8.22, §8.15).
+                ReportAbortedCommand(command);
                 Fail(AtaError.Abrt);
                 break;
         }
@@ -92,6 +93,20 @@ internal sealed partial class AtaDrive
         EndTransfer();
         Status = AtaStatus.Ready;
         _channel.RaiseInterrupt();
+    }
+
+    /// <summary>
+    /// -d unimp for commands a real disk has and HexEmu does not (DMA, packet, SMART, …);
+    /// -d guest_errors for opcodes no ATA disk knows.
+    /// </summary>
+    private void ReportAbortedCommand(byte command)
+    {
+        if (_channel.Log is not { } log) return;
+        bool known = command is 0x00 or 0x08 or 0xA0 or 0xA1 or 0xB0 or 0xC8 or 0xC9 or 0xCA or 0xCB or 0x25 or 0x35;
+        if (known && log.LogsUnimplemented)
+            log.Unimplemented($"ide: command 0x{command:x2} is not implemented (PIO-only disk): aborted");
+        else if (!known && log.LogsGuestErrors)
+            log.GuestError($"ide: unknown command 0x{command:x2}: aborted");
     }
 
     /// <summary>

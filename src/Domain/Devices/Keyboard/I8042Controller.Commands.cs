@@ -58,6 +58,8 @@ public sealed partial class I8042Controller
                     _requestReset();
                 break;
             default: // Vendor commands (version, password, ...) that PCs do not need: ignored, as QEMU does
+                if (_log is { LogsUnimplemented: true } log)
+                    log.Unimplemented($"i8042: controller command 0x{command:x2} ignored");
                 break;
         }
     }

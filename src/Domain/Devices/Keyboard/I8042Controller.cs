@@ -1,3 +1,4 @@
+using HexEmu.Domain.Diagnostics;
 using HexEmu.Domain.Io;
 
 namespace HexEmu.Domain.Devices.Keyboard;
@@ -29,6 +30,7 @@ public sealed partial class I8042Controller : IPortDevice
     private readonly IIrqLine _auxIrq;
     private readonly Action<bool> _setA20;
     private readonly Action _requestReset;
+    private readonly IGuestLog? _log;
 
     /// <summary>Controller RAM reachable by commands 0x20–0x3F / 0x60–0x7F; byte 0 is the command byte.</summary>
     private readonly byte[] _ram = new byte[RamSize];
@@ -56,8 +58,10 @@ public sealed partial class I8042Controller : IPortDevice
     /// <param name="setA20">Drives the A20 gate (the machine passes PhysicalMemory.SetA20); called with
     /// the output port's A20 level whenever a command writes it, as the controller's pin drives the gate.</param>
     /// <param name="requestReset">Asks the machine for a system reset (output port bit 0 pulsed or written low).</param>
-    public I8042Controller(IIrqLine keyboardIrq, IIrqLine auxIrq, Action<bool> setA20, Action requestReset)
+    /// <param name="log">Where controller commands HexEmu ignores are reported (-d unimp).</param>
+    public I8042Controller(IIrqLine keyboardIrq, IIrqLine auxIrq, Action<bool> setA20, Action requestReset, IGuestLog? log = null)
     {
+        _log = log;
         _keyboardIrq = keyboardIrq;
         _auxIrq = auxIrq;
         _setA20 = setA20;
