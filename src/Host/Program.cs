@@ -124,6 +124,9 @@ public static class Program
             frontend.FocusChanged += focused => runner.Post(focused ? session.FocusIn : session.FocusOut);
         else
             session.Open();
+        // Each client of a monitor socket gets its own banner and prompt, as in QEMU.
+        if (backend is SocketCharBackend socket)
+            socket.Connected += () => runner.Post(session.Open);
         return session;
     }
 }

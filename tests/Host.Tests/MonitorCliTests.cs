@@ -44,3 +44,64 @@ public class MonitorCliTests
         Assert.StartsWith("CR0=00000001 ", answers.First(l => l.StartsWith("CR0=")));
     }
 }
+
+/// <summary>The monitor on a Unix socket server: a client connects, gets the banner, talks, and quits the VM.</summary>
+public sealed class MonitorSocketTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly string _dir = Directory.CreateTempSubdirectory("hexemu-mon-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_client_of_the_monitor_socket_gets_a_banner_and_can_quit_the_vm()
+    {
+        string path = Path.Combine(_dir, "monitor.sock");
+        using var hexemu = new RunningHexEmu("-kernel", HexEmuProcess.RepoPath("guests/demo/demo.elf"), "-display", "none",
+            "-serial", "null", "-monitor", $"unix:{path},server=on,wait=off");
+        using var client = Connect(path);
+        string banner = ReadUntil(client, "(qemu) ");
+        Assert.Contains("HexEmu 0.1.0 monitor - type 'help' for more information", banner);
+
+        client.Send("info status\n"u8.ToArray());
+        Assert.Contains("VM status: running", ReadUntil(client, "VM status: running"));
+        client.Send("quit\n"u8.ToArray());
+        var (exitCode, stderr) = hexemu.WaitForExit(Timeout);
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", stderr);
+    }
+
+    /// <summary>Connects once the server's socket exists (it is created while hexemu starts).</summary>
+    private static System.Net.Sockets.Socket Connect(string path)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            try
+            {
+                socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+                socket.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
+                return socket;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                socket.Dispose();
+                Thread.Sleep(20); // polling for the server's socket file, bounded by the deadline
+            }
+        }
+    }
+
+    private static string ReadUntil(System.Net.Sockets.Socket socket, string text)
+    {
+        var received = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        while (!received.ToString().Contains(text, StringComparison.Ordinal))
+        {
+            int n = socket.Receive(buffer); // ReceiveTimeout bounds the wait
+            if (n == 0) throw new IOException($"the monitor closed the connection before '{text}': {received}");
+            received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        return received.ToString();
+    }
+}
