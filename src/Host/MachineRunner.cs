@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using HexEmu.Application.Ports;
+using HexEmu.Application.Replay;
+using HexEmu.Domain.Replay;
 using HexEmu.Domain.Machine;
 using HexEmu.Domain.Time;
 
@@ -10,8 +12,15 @@ public enum RunEnd
 {
     GuestExit,
     Shutdown,
+    /// <summary>The monitor's quit.</summary>
     Quit,
+    /// <summary>Ctrl-a x on the -nographic console.</summary>
+    ConsoleQuit,
     Signal,
+    /// <summary>A replay reached the end of its log (see <see cref="MachineRunner.EndMessage"/>).</summary>
+    ReplayEnded,
+    /// <summary>A replay stopped on a damaged log or a divergence (see <see cref="MachineRunner.EndMessage"/>).</summary>
+    ReplayFailed,
 }
 
 /// <summary>
@@ -38,9 +47,20 @@ public sealed class MachineRunner : IDisposable
     private long _lastAdaptNs;
     private volatile bool _stopRequested;
 
+    private readonly RecordingSession? _recorder;
+    private readonly ReplaySession? _replayer;
+    private long _lastFlushNs;
+    /// <summary>A recording is made durable at least this often (host time), besides after every input.</summary>
+    private const long RecordingFlushIntervalNs = 200_000_000;
+
     /// <param name="serialInputs">Per COM port, the backend its input comes from (null: none).</param>
-    public MachineRunner(PcMachine machine, IReadOnlyList<ICharBackend?> serialInputs, IHostClock hostClock)
+    /// <param name="recorder">Record mode: every input goes through it and into the log.</param>
+    /// <param name="replayer">Replay mode: the log, not the host, provides the inputs.</param>
+    public MachineRunner(PcMachine machine, IReadOnlyList<ICharBackend?> serialInputs, IHostClock hostClock,
+                         RecordingSession? recorder = null, ReplaySession? replayer = null)
     {
+        _recorder = recorder;
+        _replayer = replayer;
         _machine = machine;
         _hostClock = hostClock;
         _startNs = hostClock.MonotonicNs;
@@ -91,6 +111,29 @@ public sealed class MachineRunner : IDisposable
 
     public RunEnd? StopReason { get; private set; }
 
+    /// <summary>Why a replay ended, for the user (set with <see cref="RunEnd.ReplayEnded"/> and <see cref="RunEnd.ReplayFailed"/>).</summary>
+    public string? EndMessage { get; private set; }
+
+    /// <summary>The exit status a replay reproduced from its recording (a guest exit), if it did.</summary>
+    public int? ReplayedExitCode { get; private set; }
+
+    /// <summary>The replay in progress, for the monitor's replay commands; null unless replaying.</summary>
+    public ReplaySession? Replay => _replayer;
+
+    /// <summary>Whether a recording is being made.</summary>
+    public bool Recording => _recorder is not null;
+
+    /// <summary>
+    /// A reset from outside the guest (the monitor's system_reset): logged when recording,
+    /// refused when replaying (the log alone decides what happens to a replayed guest).
+    /// </summary>
+    public void SystemReset()
+    {
+        if (_replayer is not null) throw new InvalidOperationException("system_reset is not possible while replaying a recording");
+        if (_recorder is not null) _recorder.SystemReset();
+        else _machine.Reset();
+    }
+
     /// <summary>Asks the loop to end (any thread): a signal, or the monitor's quit.</summary>
     public void RequestStop(RunEnd reason)
     {
@@ -104,6 +147,23 @@ public sealed class MachineRunner : IDisposable
 
     /// <summary>Runs until the guest exits, shuts down, or a stop is requested; returns why.</summary>
     public RunEnd Run()
+    {
+        if (_replayer is not null) return RunReplay(_replayer);
+        var end = RunLive();
+        _recorder?.Finish(CauseOf(end), end == RunEnd.GuestExit ? _machine.ExitCode ?? 0 : 0);
+        return end;
+    }
+
+    private static ShutdownCause CauseOf(RunEnd end) => end switch
+    {
+        RunEnd.GuestExit => ShutdownCause.GuestShutdown,
+        RunEnd.Shutdown => ShutdownCause.GuestReset,
+        RunEnd.Signal => ShutdownCause.HostSignal,
+        RunEnd.ConsoleQuit => ShutdownCause.HostUi,
+        _ => ShutdownCause.HostQmpQuit,
+    };
+
+    private RunEnd RunLive()
     {
         bool paced = !_machine.Clock.CountsInstructions;
         while (!_stopRequested)
@@ -120,7 +180,10 @@ public sealed class MachineRunner : IDisposable
             if (paced) _machine.Clock.SyncHostTime(HostNs);
             DeliverInput();
             AdaptShift();
-            switch (_machine.Run(paced ? PacedSlice : CountedSlice))
+            long slice = paced ? PacedSlice : CountedSlice;
+            var stop = _machine.Run(_recorder?.SliceLimit(slice) ?? slice);
+            if (_recorder is not null) AfterRecordedSlice(_recorder);
+            switch (stop)
             {
                 case MachineStop.GuestExit:
                     BetweenSlices?.Invoke();
@@ -142,6 +205,69 @@ public sealed class MachineRunner : IDisposable
     /// <summary>Host time since the machine started: without -icount, the virtual clock.</summary>
     private long HostNs => _hostClock.MonotonicNs - _startNs;
 
+    private void AfterRecordedSlice(RecordingSession recorder)
+    {
+        recorder.AfterSlice();
+        long now = HostNs;
+        if (now - _lastFlushNs < RecordingFlushIntervalNs) return;
+        _lastFlushNs = now;
+        recorder.Flush();
+    }
+
+    /// <summary>
+    /// Replay: the log drives the machine. The host loop still serves the monitor, pauses,
+    /// signals and quit; host input is not used.
+    /// </summary>
+    private RunEnd RunReplay(ReplaySession replay)
+    {
+        while (!_stopRequested)
+        {
+            while (_posted.TryDequeue(out var action)) action();
+            BetweenSlices?.Invoke();
+            if (_stopRequested) break;
+            if (Paused)
+            {
+                _wake.Wait(100);
+                _wake.Reset();
+                continue;
+            }
+            switch (replay.Step(CountedSlice))
+            {
+                case ReplayProgress.BreakReached:
+                    Paused = true;
+                    break;
+                case ReplayProgress.Finished finished:
+                    BetweenSlices?.Invoke();
+                    if (finished.Cause == ShutdownCause.GuestShutdown)
+                    {
+                        ReplayedExitCode = finished.ExitCode;
+                        return RunEnd.GuestExit;
+                    }
+                    return finished.Cause == ShutdownCause.GuestReset ? RunEnd.Shutdown : RunEnd.Quit;
+                case ReplayProgress.LogEnded ended:
+                    BetweenSlices?.Invoke();
+                    EndMessage = ended.Message;
+                    if (!KeepServingAfterReplay) return ended.Damaged ? RunEnd.ReplayFailed : RunEnd.ReplayEnded;
+                    // With a monitor the machine stays, paused where the log ends, to be inspected.
+                    ReplayEndedNotice?.Invoke(ended.Message);
+                    Paused = true;
+                    break;
+                case ReplayProgress.Diverged diverged:
+                    BetweenSlices?.Invoke();
+                    EndMessage = diverged.Message;
+                    return RunEnd.ReplayFailed;
+            }
+        }
+        BetweenSlices?.Invoke();
+        return StopReason ?? RunEnd.Quit;
+    }
+
+    /// <summary>A monitor is there: at the end of a replay log the machine pauses instead of the process ending.</summary>
+    public bool KeepServingAfterReplay { get; init; }
+
+    /// <summary>Told (on the machine thread) when a replay log ends and the machine pauses.</summary>
+    public Action<string>? ReplayEndedNotice { get; init; }
+
     /// <summary>
     /// The guest is halted. Wait for its next timer in real time (without -icount, or with
     /// sleep=on) or not at all (sleep=off: the machine already warped), but wake at once for
@@ -151,6 +277,9 @@ public sealed class MachineRunner : IDisposable
     {
         BetweenSlices?.Invoke(); // output the guest produced before idling must not wait with it
         long? deadline = _machine.IdleDeadlineNs;
+        // sleep=off: the machine warps by itself; an idle return with a deadline only means it
+        // gave the host its turn, so there is nothing to wait for.
+        if (deadline is not null && _machine.Config.Time is TimeMode.InstructionCounted { SleepWhenIdle: false }) return;
         long waitNs = deadline is not { } d ? -1
             : paced ? d - HostNs
             : d - _machine.Clock.NowNs;
@@ -162,7 +291,9 @@ public sealed class MachineRunner : IDisposable
             _wake.Wait(timeoutMs);
             _wake.Reset();
         }
-        if (!paced) _machine.ElapseIdle(HostNs - started);
+        if (paced) return;
+        if (_recorder is not null) _recorder.ElapseIdle(HostNs - started);
+        else _machine.ElapseIdle(HostNs - started);
     }
 
     private bool HasHeldInput()
@@ -185,7 +316,8 @@ public sealed class MachineRunner : IDisposable
                     if (backend.TryRead(one) == 0) break;
                     value = one[0];
                 }
-                if (!_machine.TryDeliverSerialInput(port, (byte)value))
+                bool taken = _recorder?.TryDeliverSerialInput(port, (byte)value) ?? _machine.TryDeliverSerialInput(port, (byte)value);
+                if (!taken)
                 {
                     _heldInput[port] = value;
                     break;
@@ -193,6 +325,7 @@ public sealed class MachineRunner : IDisposable
                 _heldInput[port] = null;
             }
         }
+        _recorder?.EndInputBatch();
     }
 
     /// <summary>shift=auto: keep virtual time near real time by nudging the rate one step at a time.</summary>

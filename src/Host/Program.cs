@@ -86,7 +86,7 @@ public static class Program
             if (monitor.QuitRequested) runner.RequestStop(RunEnd.Quit);
         };
         // Ctrl-a x on a -nographic console: QEMU exits with status 0.
-        chardevs.QuitRequested += () => runner.RequestStop(RunEnd.Quit);
+        chardevs.QuitRequested += () => runner.RequestStop(RunEnd.ConsoleQuit);
 
         PosixSignal? signalled = null;
         void OnSignal(PosixSignalContext ctx)
@@ -103,10 +103,16 @@ public static class Program
         switch (end)
         {
             case RunEnd.GuestExit:
-                return machine.ExitCode ?? 0;
+                return runner.ReplayedExitCode ?? machine.ExitCode ?? 0;
             case RunEnd.Signal:
                 Console.Error.WriteLine($"hexemu: terminating on signal {signalled}");
                 return 0;
+            case RunEnd.ReplayEnded:
+                Console.Error.WriteLine($"hexemu: {runner.EndMessage}");
+                return 0;
+            case RunEnd.ReplayFailed:
+                Console.Error.WriteLine($"hexemu: {runner.EndMessage}");
+                return 1;
             default:
                 return 0;
         }

@@ -46,10 +46,11 @@ public enum ShutdownCause : byte
 public sealed record ShutdownEvent(long Icount, ShutdownCause Cause, int ExitCode = 0) : ReplayEvent(Icount);
 
 /// <summary>
-/// A periodic check: the digest of CPU and device state at this icount, and a CRC of the log bytes
-/// since the previous checkpoint. A replay that computes a different digest has diverged.
+/// A periodic check: the digest of CPU and device state at this icount (and of RAM too when
+/// <paramref name="IncludesRam"/>: the final checkpoint of a recording), and a CRC of the log
+/// bytes since the previous checkpoint. A replay that computes a different digest has diverged.
 /// </summary>
-public sealed record CheckpointEvent(long Icount, ulong StateDigest, uint LogCrc) : ReplayEvent(Icount);
+public sealed record CheckpointEvent(long Icount, ulong StateDigest, uint LogCrc, bool IncludesRam = false) : ReplayEvent(Icount);
 
 /// <summary>The recording ended normally here.</summary>
 public sealed record EndEvent(long Icount) : ReplayEvent(Icount);

@@ -35,7 +35,7 @@ public sealed class MachineMonitorTarget(
             runner.Shutdown();
             return;
         }
-        machine.Reset();
+        runner.SystemReset();
         runner.LeaveShutdown();
     }
 
