@@ -86,11 +86,19 @@ public sealed class ReplaySession
                     return End(Diverge($"the guest exited (status {_machine.ExitCode}), but the recording goes on to icount {next.Icount}"));
                 case MachineStop.Shutdown when Icount < next.Icount:
                     return End(Diverge($"the machine shut down, but the recording goes on to icount {next.Icount}"));
-                case MachineStop.Idle when Icount < next.Icount:
+                case MachineStop.Idle when Icount < next.Icount && !WarpsByItself:
                     return End(Diverge($"the guest is idle, but the recording ran on to icount {next.Icount}"));
             }
         }
     }
+
+    /// <summary>
+    /// sleep=off: an idle machine with a timer pending warps to it by itself and returns only to
+    /// give the host its turn, so idling is no reason to stop (with sleep=on the recording's
+    /// host decided how long to wait, and that decision is in the log).
+    /// </summary>
+    private bool WarpsByItself =>
+        _machine.IdleDeadlineNs is not null && _machine.Config.Time is Domain.Time.TimeMode.InstructionCounted { SleepWhenIdle: false };
 
     private ReplayProgress End(ReplayProgress progress) => _end = progress;
 
