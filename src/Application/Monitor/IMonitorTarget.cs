@@ -66,4 +66,7 @@ public interface IMonitorTarget
 
     /// <summary>The emulator version for `info version` and the banner, e.g. "0.1.0".</summary>
     string Version { get; }
+
+    /// <summary>Record/replay in progress, or null when the machine runs live.</summary>
+    IReplayMonitor? Replay => null;
 }

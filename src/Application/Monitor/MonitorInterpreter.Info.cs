@@ -14,6 +14,7 @@ public sealed partial class MonitorInterpreter
         new("registers", "[-a|vcpu]",
             "show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; " +
             "show the current CPU's registers if no argument is specified)", InfoRegisters),
+        new("replay", "", "show record/replay information", NoArguments(InfoReplay)),
         new("status", "", "show the current VM status (running|paused)", NoArguments(InfoStatus)),
         new("version", "", "show the version of HexEmu", NoArguments(output => output.Append(_target.Version).Append('\n'))),
     ];

@@ -13,8 +13,11 @@ public sealed class MachineMonitorTarget(
     MachineRunner runner,
     Func<string> dumpRegisters,
     IReadOnlyList<MonitorChardevInfo> chardevs,
-    IReadOnlyList<MonitorBlockInfo> blockDevices) : IMonitorTarget
+    IReadOnlyList<MonitorBlockInfo> blockDevices,
+    IReplayMonitor? replay = null) : IMonitorTarget
 {
+    public IReplayMonitor? Replay => replay;
+
     public MonitorRunState RunState =>
         runner.InShutdown ? MonitorRunState.Shutdown
         : runner.Paused ? MonitorRunState.Paused

@@ -211,11 +211,14 @@ public class MonitorSessionTests
     [Fact]
     public void TabOnAnEmptyLineListsEveryCommandAndAlias()
     {
-        // Names and aliases in table order; the longest (system_reset, 12) makes the width 14: 5 per row.
+        // Names and aliases in table order; the longest (replay_delete_break, 19) makes the width 21: 3 per row.
         string output = OpenAndType("\t\n");
-        const string all = "\r\ncont          c             help          ?             info          \r\n" +
-            "quit          q             stop          s             system_reset  \r\n" +
-            "x             xp            \r\n(qemu) \r\n(qemu) ";
+        const string all = "\r\ncont                 c                    help                 \r\n" +
+            "?                    info                 quit                 \r\n" +
+            "q                    replay_break         replay_delete_break  \r\n" +
+            "replay_seek          stop                 s                    \r\n" +
+            "system_reset         x                    xp                   \r\n" +
+            "(qemu) \r\n(qemu) ";
         Assert.Equal("(qemu) " + all, output);
     }
 

@@ -94,6 +94,9 @@ VM status: running
             help|? [cmd] -- show the help
             info [subcommand] -- show various information about the system state
             quit|q  -- quit the emulator
+            replay_break icount -- set breakpoint at the specified instruction count
+            replay_delete_break  -- remove replay breakpoint
+            replay_seek icount -- replay execution to the specified instruction count
             stop|s  -- stop emulation
             system_reset  -- reset the system
             x /fmt addr -- virtual memory dump starting at 'addr'
@@ -119,6 +122,7 @@ VM status: running
             info cpus  -- show infos for each CPU
             info mtree  -- show memory tree
             info registers [-a|vcpu] -- show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; show the current CPU's registers if no argument is specified)
+            info replay  -- show record/replay information
             info status  -- show the current VM status (running|paused)
             info version  -- show the version of HexEmu
 

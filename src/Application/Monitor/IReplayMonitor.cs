@@ -1,0 +1,19 @@
+namespace HexEmu.Application.Monitor;
+
+/// <summary>What the monitor's record/replay commands need (`info replay`, replay_break, replay_seek).</summary>
+public interface IReplayMonitor
+{
+    /// <summary>True while replaying, false while recording.</summary>
+    bool Replaying { get; }
+
+    /// <summary>The log file (rrfile=).</summary>
+    string File { get; }
+
+    /// <summary>The machine's instruction count now.</summary>
+    long Icount { get; }
+
+    /// <summary>Pause the replay when it reaches <paramref name="icount"/> (replaying only; the caller checks it is ahead).</summary>
+    void SetBreak(long icount);
+
+    void DeleteBreak();
+}
