@@ -9,7 +9,8 @@ namespace HexEmu.Host.Replay;
 /// file is a valid (empty) log from then on and nothing is ever patched later; events are encoded
 /// into memory by <see cref="Append"/> and handed to the OS by <see cref="Flush"/>. Bytes the OS
 /// holds survive the process being killed (SIGKILL), so a killed recording keeps every event up to
-/// its last flush; no fsync, which would only matter for a host crash.
+/// its last flush; no fsync, which would only matter for a host crash. Not thread-safe: one
+/// thread (the machine's) appends and flushes.
 /// </summary>
 public sealed class FileReplayLogWriter : IReplayLogWriter
 {
@@ -19,6 +20,7 @@ public sealed class FileReplayLogWriter : IReplayLogWriter
     private readonly FileStream _file;
     private readonly ReplayLogEncoder _encoder;
     private readonly ArrayBufferWriter<byte> _pending = new(4096);
+    private long _flushedBytes;
     private bool _disposed;
 
     /// <summary>Creates (or truncates) <paramref name="path"/> and writes the header; throws <see cref="ReplayLogFileException"/> if it cannot.</summary>
@@ -38,6 +40,7 @@ public sealed class FileReplayLogWriter : IReplayLogWriter
         {
             _file.Write(_encoder.HeaderBytes);
             _file.Flush();
+            _flushedBytes = _encoder.HeaderBytes.Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -47,6 +50,9 @@ public sealed class FileReplayLogWriter : IReplayLogWriter
     }
 
     public string Path { get; }
+
+    /// <summary>The log's size once everything appended is flushed: header and events, in bytes.</summary>
+    public long BytesWritten => _flushedBytes + _pending.WrittenCount;
 
     /// <summary>The icount of the last event appended.</summary>
     public long Icount => _encoder.Icount;
@@ -71,6 +77,7 @@ public sealed class FileReplayLogWriter : IReplayLogWriter
         {
             throw ReplayLogFileException.For("write", Path, e);
         }
+        _flushedBytes += _pending.WrittenCount;
         _pending.Clear();
     }
 

@@ -55,6 +55,7 @@ public sealed class FileReplayLogTests : IDisposable
         writer.Append(new HostClockEvent(0, 1));
         writer.Append(new SerialInputEvent(10, 0, [0x41]));
         Assert.Equal(47, new FileInfo(path).Length);
+        Assert.Equal(47 + 9 + 5 + 8, writer.BytesWritten);
         writer.Flush();
         Assert.Equal(47 + 9 + 5 + 8, new FileInfo(path).Length);
         using (var reader = new FileReplayLogReader(path))
@@ -140,5 +141,44 @@ public sealed class FileReplayLogTests : IDisposable
         writer.Dispose();
         Assert.Equal(48, new FileInfo(path).Length);
         Assert.Throws<ObjectDisposedException>(() => writer.Append(new EndEvent(0)));
+    }
+
+    [Fact]
+    public void Many_events_of_many_sizes_round_trip_through_a_file()
+    {
+        // Over 1 MiB of events (the writer hands them to the OS on its own past that) and arrays
+        // larger than the reader's 64 KiB buffer, so events straddle every buffer boundary.
+        var path = Track(ReplayLogFiles.TempPath());
+        var expected = new List<ReplayEvent>();
+        using (var writer = new FileReplayLogWriter(path, ReplayLogFiles.Header))
+        {
+            long icount = 0;
+            for (int i = 0; i < 20_000; i++)
+            {
+                icount += i % 7 == 0 ? 0 : i * 1_000_003L;
+                ReplayEvent e = (i % 5) switch
+                {
+                    0 => new SerialInputEvent(icount, i % 4, [.. Enumerable.Range(0, i % 300 == 0 ? 100_000 + i : i % 97).Select(b => (byte)(b ^ i))]),
+                    1 => new IdleWarpEvent(icount, i),
+                    2 => new HostClockEvent(icount, -i),
+                    3 => new ShutdownEvent(icount, (ShutdownCause)(i % 11), i),
+                    _ => new CheckpointEvent(icount, (ulong)i * 0x9E3779B97F4A7C15, 0),
+                };
+                writer.Append(e);
+                expected.Add(e);
+            }
+            writer.Append(new EndEvent(icount));
+            expected.Add(new EndEvent(icount));
+        }
+        using var reader = new FileReplayLogReader(path);
+        var events = ReadAll(reader);
+        Assert.Equal(expected.Count, events.Count);
+        for (int i = 0; i < events.Count; i++)
+        {
+            if (expected[i] is CheckpointEvent c) Assert.Equal((c.Icount, c.StateDigest), (events[i].Icount, ((CheckpointEvent)events[i]).StateDigest));
+            else Assert.Equal(expected[i], events[i]);
+        }
+        Assert.True(reader.Decoder.SawEnd);
+        Assert.Equal(new FileInfo(path).Length, reader.Decoder.Offset);
     }
 }
