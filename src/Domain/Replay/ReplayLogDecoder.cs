@@ -150,8 +150,8 @@ public sealed class ReplayLogDecoder
     {
         var body = Need(start, 9, "checkpoint event");
         byte kind = body[0];
-        if (kind != ReplayLogFormat.CheckpointStateDigest)
-            throw Damaged(start, $"checkpoint kind 0x{kind:X2} is not one this log uses (only 0x{ReplayLogFormat.CheckpointStateDigest:X2}, state digest)");
+        if (kind is not (ReplayLogFormat.CheckpointStateDigest or ReplayLogFormat.CheckpointFullStateDigest))
+            throw Damaged(start, $"checkpoint kind 0x{kind:X2} is not one this log uses (0x{ReplayLogFormat.CheckpointStateDigest:X2} and 0x{ReplayLogFormat.CheckpointFullStateDigest:X2}, state digests)");
         ulong digest = BinaryPrimitives.ReadUInt64BigEndian(body[1..]);
         uint computed = Crc32.Finish(_crc);
         long coveredEnd = Offset;
@@ -161,7 +161,7 @@ public sealed class ReplayLogDecoder
                 $"replay log damaged between offsets {_crcStart} and {coveredEnd} (icount {Icount}): the checkpoint at offset {start} records CRC-32 0x{recorded:X8}, the bytes give 0x{computed:X8}");
         _crc = Crc32.Start;
         _crcStart = Offset;
-        return new CheckpointEvent(Icount, digest, recorded);
+        return new CheckpointEvent(Icount, digest, recorded, IncludesRam: kind == ReplayLogFormat.CheckpointFullStateDigest);
     }
 
     private ReplayEvent Returned(long start, ReplayEvent e)

@@ -94,7 +94,7 @@ public sealed class ReplayLogEncoder
             {
                 var covered = Take(output, 10);
                 covered[0] = ReplayLogFormat.EventCheckpoint;
-                covered[1] = ReplayLogFormat.CheckpointStateDigest;
+                covered[1] = c.IncludesRam ? ReplayLogFormat.CheckpointFullStateDigest : ReplayLogFormat.CheckpointStateDigest;
                 BinaryPrimitives.WriteUInt64BigEndian(covered[2..], c.StateDigest);
                 Commit(output, covered);
                 var crc = Take(output, 4);

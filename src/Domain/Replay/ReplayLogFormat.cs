@@ -23,8 +23,8 @@ namespace HexEmu.Domain.Replay;
 ///   0x04+c EVENT_SHUTDOWN + cause c      i32 exit code (ours)             ShutdownEvent (c = ShutdownCause, 0..10)
 ///   0x16   EVENT_CLOCK + REPLAY_CLOCK_HOST        i64 seconds             HostClockEvent
 ///   0x17   EVENT_CLOCK + REPLAY_CLOCK_VIRTUAL_RT  i64 nanoseconds         IdleWarpEvent
-///   0x18   EVENT_CHECKPOINT              u8 kind = 0x80 (ours), u64 state digest,
-///                                        u32 log CRC-32                   CheckpointEvent
+///   0x18   EVENT_CHECKPOINT              u8 kind = 0x80, or 0x81 when the digest covers RAM
+///                                        (ours), u64 state digest, u32 log CRC-32   CheckpointEvent
 ///   0x21   EVENT_END                     none                             EndEvent
 /// </code>
 /// icount is not written with each event. As QEMU does, the writer puts an EVENT_INSTRUCTION with
@@ -61,8 +61,11 @@ public static class ReplayLogFormat
     /// <summary>QEMU's REPLAY_ASYNC_EVENT_CHAR_READ: bytes read from a character device.</summary>
     public const byte AsyncCharRead = 4;
 
-    /// <summary>Our checkpoint kind: a state digest and a log CRC (QEMU's kinds end at 8).</summary>
+    /// <summary>Our checkpoint kind: a digest of CPU and device state and a log CRC (QEMU's kinds end at 8).</summary>
     public const byte CheckpointStateDigest = 0x80;
+
+    /// <summary>The same with RAM in the digest too (a recording's final checkpoint).</summary>
+    public const byte CheckpointFullStateDigest = 0x81;
 
     /// <summary>Header strings longer than this are damage, not data.</summary>
     public const int MaxStringBytes = 64 * 1024;

@@ -43,7 +43,7 @@ internal static class ReplayEventText
             IdleWarpEvent w => $"{w.Nanoseconds} ns",
             HostClockEvent h => $"{h.UnixSeconds} s since the epoch ({UtcText(h.UnixSeconds)})",
             ShutdownEvent d => $"{CauseName(d.Cause)}, exit code {d.ExitCode}",
-            CheckpointEvent c => $"state digest 0x{c.StateDigest:x16}, log CRC-32 0x{c.LogCrc:x8}",
+            CheckpointEvent c => $"state digest 0x{c.StateDigest:x16}{(c.IncludesRam ? " (with RAM)" : "")}, log CRC-32 0x{c.LogCrc:x8}",
             _ => "",
         };
         return $"icount {e.Icount} @{offset}: {TypeName(e)}{(detail.Length > 0 ? " " + detail : "")}";

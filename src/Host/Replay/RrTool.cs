@@ -204,6 +204,7 @@ public static class RrTool
             case CheckpointEvent c:
                 json.WriteString("stateDigest", $"0x{c.StateDigest:x16}");
                 json.WriteString("logCrc", $"0x{c.LogCrc:x8}");
+                json.WriteBoolean("includesRam", c.IncludesRam);
                 break;
         }
         json.WriteEndObject();

@@ -86,7 +86,7 @@ public class ReplayLogDecoderErrorTests
     {
         Assert.Equal("replay log damaged at offset 61 (icount 1000): asynchronous event kind 0 is not one this log uses (only 4, character read)",
             ReadUntilError(Patched(62, 0x00)).Error);
-        Assert.Equal("replay log damaged at offset 84 (icount 5000): checkpoint kind 0x00 is not one this log uses (only 0x80, state digest)",
+        Assert.Equal("replay log damaged at offset 84 (icount 5000): checkpoint kind 0x00 is not one this log uses (0x80 and 0x81, state digests)",
             ReadUntilError(Patched(85, 0x00)).Error);
     }
 

@@ -125,4 +125,15 @@ public class ReplayLogFormatTests
         Assert.Throws<InvalidOperationException>(() => encoder.Encode(new EndEvent(10), output));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReplayLogEncoder(SampleLog.Header with { Shift = 11 }));
     }
+
+    [Fact]
+    public void A_checkpoint_over_ram_too_has_its_own_kind_and_round_trips()
+    {
+        var bytes = ReplayLogEncoder.EncodeLog(SampleLog.Header, [new CheckpointEvent(7, 0x1122, 0, IncludesRam: true), new CheckpointEvent(9, 0x3344, 0)]);
+        int at = bytes.AsSpan().IndexOf([ReplayLogFormat.EventCheckpoint, ReplayLogFormat.CheckpointFullStateDigest]);
+        Assert.True(at > 0);
+        var events = SampleLog.Decode(bytes).Cast<CheckpointEvent>().ToList();
+        Assert.Equal([true, false], events.Select(e => e.IncludesRam));
+        Assert.Equal([0x1122UL, 0x3344UL], events.Select(e => e.StateDigest));
+    }
 }
