@@ -5,6 +5,8 @@ using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
 using HexEmu.Host.Hmp;
 using HexEmu.Host.Logging;
+using HexEmu.Host.Replay;
+using HexEmu.Domain.Replay;
 
 namespace HexEmu.Host;
 
@@ -25,6 +27,10 @@ public static class Program
             return Fail(e.Message);
         }
         catch (ChardevException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (ReplayLogException e)
         {
             return Fail(e.Message);
         }
@@ -69,14 +75,23 @@ public static class Program
         using var disks = new VmBuilder.Disks();
         using var chardevs = CharBackendFactory.Open(options);
         var hostClock = new SystemHostClock();
-        var machine = new PcMachine(VmBuilder.Configure(options, chardevs, disks, hostClock));
+        using var recordReplay = new RecordReplaySetup();
+        var machine = new PcMachine(recordReplay.Prepare(options, VmBuilder.Configure(options, chardevs, disks, hostClock)));
+        recordReplay.Start(options, machine);
         using var diagnostics = DiagnosticLog.Open(options.LogItems, options.LogFile);
         diagnostics.AttachTo(machine.Cpu, machine.Io);
         machine.GuestLog.Target = diagnostics.GuestLog;
-        using var runner = new MachineRunner(machine, chardevs.Serial, hostClock) { PauseOnShutdown = options.NoShutdown };
+        using var runner = new MachineRunner(machine, chardevs.Serial, hostClock, recordReplay.Recorder, recordReplay.Replayer)
+        {
+            PauseOnShutdown = options.NoShutdown,
+            // With a monitor, a replay that reaches the end of its log pauses there to be inspected.
+            KeepServingAfterReplay = chardevs.Monitor is not null,
+            ReplayEndedNotice = message => Console.Error.WriteLine($"hexemu: {message}; the machine is paused"),
+        };
 
+        var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File) : null;
         var monitor = chardevs.Monitor is { } monitorBackend
-            ? StartMonitor(machine, runner, chardevs, disks, monitorBackend)
+            ? StartMonitor(machine, runner, chardevs, disks, monitorBackend, replayMonitor)
             : null;
         runner.BetweenSlices = () =>
         {
@@ -121,10 +136,10 @@ public static class Program
 
     /// <summary>The HMP monitor on its chardev: a banner at once, or when the -nographic mux first switches to it.</summary>
     private static MonitorSession StartMonitor(PcMachine machine, MachineRunner runner, CharDevices chardevs, VmBuilder.Disks disks,
-                                               Application.Ports.ICharBackend backend)
+                                               Application.Ports.ICharBackend backend, IReplayMonitor? replay)
     {
         var target = new MachineMonitorTarget(machine, runner, () => Domain.Diagnostics.CpuStateDump.Format(machine.Cpu),
-            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info);
+            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info, replay);
         var session = new MonitorSession(backend, target);
         backend.InputAvailable += runner.Wake;
         if (chardevs.MonitorMuxFrontend is { } frontend)

@@ -1,0 +1,55 @@
+using HexEmu.Application.Ports;
+using HexEmu.Application.Replay;
+using HexEmu.Domain.Machine;
+using HexEmu.Domain.Replay;
+using HexEmu.Host.Cli;
+
+namespace HexEmu.Host.Replay;
+
+/// <summary>
+/// -icount …,rr=record|replay: opens the log, checks a replay against what was recorded
+/// (refusing a mismatch with what differs), and makes the session the run loop drives.
+/// </summary>
+public sealed class RecordReplaySetup : IDisposable
+{
+    private IReplayLogReader? _reader;
+    private IReplayLogWriter? _writer;
+
+    public RecordingSession? Recorder { get; private set; }
+    public ReplaySession? Replayer { get; private set; }
+
+    /// <summary>
+    /// Before the machine is built. A replay's log is opened and checked here, and the machine
+    /// takes the RTC's start time from it (the recording read the host clock; a replay must not).
+    /// </summary>
+    public MachineConfig Prepare(HostOptions options, MachineConfig config)
+    {
+        if (options.RecordReplay is not { Mode: RecordReplayMode.Replay } rr) return config;
+        _reader = new FileReplayLogReader(rr.File);
+        var differences = _reader.Header.Differences(RecordingIdentity.Header(options, config));
+        if (differences.Count > 0)
+            throw new CommandLineException($"replay log '{rr.File}' does not match this machine: this run has {string.Join("; ", differences)}");
+        return config with { RtcBaseUnixSeconds = ReplaySession.ReadRtcBase(_reader) };
+    }
+
+    /// <summary>Once the machine exists: the recording starts (its header written at once) or the replay is ready.</summary>
+    public void Start(HostOptions options, PcMachine machine)
+    {
+        switch (options.RecordReplay)
+        {
+            case { Mode: RecordReplayMode.Record } rr:
+                _writer = new FileReplayLogWriter(rr.File, RecordingIdentity.Header(options, machine.Config));
+                Recorder = new RecordingSession(machine, _writer, machine.ComputeStateDigest, machine.Config.RtcBaseUnixSeconds);
+                break;
+            case { Mode: RecordReplayMode.Replay }:
+                Replayer = new ReplaySession(machine, _reader!, machine.ComputeStateDigest);
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _reader?.Dispose();
+    }
+}
