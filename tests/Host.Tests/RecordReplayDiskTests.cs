@@ -111,4 +111,40 @@ public sealed class RecordReplayDiskTests : IDisposable
         Assert.True(attached[0]!.TryWrite(3, new byte[512]));
         Assert.Equal(new byte[512], ReadThroughDevice(attached[0]!, 3, 1));
     }
+
+    /// <summary>
+    /// The ata guest writes to its primary disk, reads its writes back, and puts every sector back
+    /// as it was: the image's bytes end the same either way, but its modification time tells
+    /// whether anything was written to the file.
+    /// </summary>
+    private (int ExitCode, byte[] Bytes, DateTime Modified, string Image) RunAtaGuest(params string[] icount)
+    {
+        string image = Path.Combine(_dir, $"ata-{Guid.NewGuid():N}.img");
+        File.Copy(HexEmuProcess.GuestPath("ata.img"), image);
+        var longAgo = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(image, longAgo);
+        string secondary = Path.Combine(_dir, $"ata2-{Guid.NewGuid():N}.img");
+        File.Copy(HexEmuProcess.GuestPath("ata.img"), secondary);
+        var run = HexEmuProcess.Run(TimeSpan.FromSeconds(60), [
+            "-kernel", HexEmuProcess.GuestPath("ata.elf"), "-display", "none", "-device", "isa-debug-exit",
+            "-serial", $"file:{Path.Combine(_dir, "serial.txt")}",
+            "-drive", $"file={image},format=raw,if=ide,index=0", "-drive", $"file={secondary},format=raw,if=ide,index=2",
+            .. icount]);
+        return (run.ExitCode, File.ReadAllBytes(image), File.GetLastWriteTimeUtc(image), image);
+    }
+
+    [Fact]
+    public void A_recording_guest_that_writes_its_disk_passes_and_leaves_the_image_file_untouched()
+    {
+        byte[] original = File.ReadAllBytes(HexEmuProcess.GuestPath("ata.img"));
+        var plain = RunAtaGuest("-icount", "shift=0");
+        Assert.Equal(3, plain.ExitCode); // every check of the guest passed
+        Assert.Equal(original, plain.Bytes);
+        Assert.NotEqual(new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc), plain.Modified); // written (and put back)
+
+        var recorded = RunAtaGuest("-icount", $"shift=0,rr=record,rrfile={Path.Combine(_dir, "ata.rr")}");
+        Assert.Equal(3, recorded.ExitCode); // the guest read its own writes back from the overlay
+        Assert.Equal(original, recorded.Bytes);
+        Assert.Equal(new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc), recorded.Modified); // never opened for writing
+    }
 }
