@@ -44,7 +44,7 @@ public static class VmBuilder
             NoReboot = options.NoReboot,
             Time = TimeModeFor(options.Icount),
             RtcBaseUnixSeconds = RtcBase(options.Rtc, clock),
-            Disks = OpenDisks(options.Drives, disks),
+            Disks = OpenDisks(options.Drives, disks, overlay: options.RecordReplay is not null),
         };
         if (options.KernelPath is { } kernel)
         {
@@ -84,7 +84,13 @@ public static class VmBuilder
         _ => clock.UtcNow.ToUnixTimeSeconds(),
     };
 
-    private static IBlockDevice?[] OpenDisks(IReadOnlyList<DriveSpec> drives, Disks disks)
+    /// <summary>
+    /// Opens every -drive image. With <paramref name="overlay"/> (recording or replaying) each image
+    /// is opened read-only and the guest writes to an in-memory copy-on-write layer instead, so
+    /// that the images stay what the recording's header identified; the drive's own read-only
+    /// flag (what the guest sees) is kept.
+    /// </summary>
+    internal static IBlockDevice?[] OpenDisks(IReadOnlyList<DriveSpec> drives, Disks disks, bool overlay)
     {
         var attached = new IBlockDevice?[MachineConfig.MaxDisks];
         foreach (var drive in drives)
@@ -93,7 +99,7 @@ public static class VmBuilder
             RawImageBlockDevice image;
             try
             {
-                image = new RawImageBlockDevice(drive.Path, drive.ReadOnly);
+                image = new RawImageBlockDevice(drive.Path, readOnly: drive.ReadOnly || overlay);
             }
             catch (DiskImageException e)
             {
@@ -104,7 +110,7 @@ public static class VmBuilder
             string? attachedTo = null;
             if (drive.Interface == DriveInterface.Ide)
             {
-                attached[drive.Index] = image;
+                attached[drive.Index] = overlay ? new CopyOnWriteBlockDevice(image, drive.ReadOnly) : image;
                 attachedTo = $"/machine/ide{drive.Index / 2}/unit{drive.Index % 2}";
             }
             disks.Info.Add(new MonitorBlockInfo(device, $"#block{100 + disks.Info.Count}", drive.Path, "raw", drive.ReadOnly, attachedTo));

@@ -537,13 +537,53 @@ public class CommandLineTests
     [InlineData("shift=11", "-icount shift=11: icount: Invalid shift value")] // qemu's text
     [InlineData("x", "-icount x: icount: Invalid shift value")]
     [InlineData("foo=1", "-icount foo=1: Invalid parameter 'foo'")]          // qemu's text
-    [InlineData("3,rr=record,rrfile=r.bin", "-icount 3,rr=record,rrfile=r.bin: record/replay (rr=, rrfile=, rrsnapshot=) is not supported by hexemu yet")]
     [InlineData("auto,align=on", "-icount auto,align=on: align=on is not supported by hexemu")]
     [InlineData("3,sleep=x", "-icount 3,sleep=x: Parameter 'sleep' expects 'on' or 'off'")]
     public void Bad_icount(string value, string message) => Assert.Equal(message, Error("-icount", value));
 
     [Fact]
     public void No_icount_means_host_time() => Assert.Null(Parse().Icount);
+
+    [Theory]
+    [InlineData("shift=7,rr=record,rrfile=run.rr", 7, RecordReplayMode.Record, "run.rr")]
+    [InlineData("3,rr=replay,rrfile=/tmp/a,,b.rr", 3, RecordReplayMode.Replay, "/tmp/a,b.rr")] // ",," is a literal comma
+    [InlineData("rrfile=x.rr,rr=record,shift=0", 0, RecordReplayMode.Record, "x.rr")]
+    public void Icount_record_replay(string value, int shift, RecordReplayMode mode, string file)
+    {
+        var o = Parse("-icount", value);
+        Assert.Equal(shift, o.Icount!.Shift);
+        Assert.Equal(new RecordReplayOptions(mode, file), o.Icount.RecordReplay);
+        Assert.Same(o.Icount.RecordReplay, o.RecordReplay);
+    }
+
+    [Fact]
+    public void Only_rr_differs_between_a_record_and_a_replay_command_line()
+    {
+        var record = Parse("-icount", "shift=5,rr=record,rrfile=r.rr", "-serial", "stdio");
+        var replay = Parse("-icount", "shift=5,rr=replay,rrfile=r.rr", "-serial", "null");
+        Assert.Equal(record.Icount! with { RecordReplay = null }, replay.Icount! with { RecordReplay = null });
+        Assert.Equal(RecordReplayMode.Record, record.RecordReplay!.Mode);
+        Assert.Equal(RecordReplayMode.Replay, replay.RecordReplay!.Mode);
+    }
+
+    [Fact]
+    public void Plain_icount_neither_records_nor_replays()
+    {
+        Assert.Null(Parse("-icount", "shift=5").RecordReplay);
+        Assert.Null(Parse().RecordReplay);
+    }
+
+    [Theory]
+    [InlineData("shift=5,rr=record", "-icount shift=5,rr=record: File name not specified for replay")]            // qemu's text
+    [InlineData("shift=5,rr=replay,rrfile=", "-icount shift=5,rr=replay,rrfile=: File name not specified for replay")]
+    [InlineData("shift=5,rr=foo,rrfile=r.rr", "-icount shift=5,rr=foo,rrfile=r.rr: Invalid icount rr option: foo")] // qemu's text
+    [InlineData("shift=5,rr=off,rrfile=r.rr", "-icount shift=5,rr=off,rrfile=r.rr: Invalid icount rr option: off")] // qemu refuses off too
+    [InlineData("shift=5,rrfile=r.rr", "-icount shift=5,rrfile=r.rr: rrfile= needs rr=record or rr=replay")]       // qemu ignores it
+    [InlineData("shift=5,rrsnapshot=s", "-icount shift=5,rrsnapshot=s: rrsnapshot= needs rr=record or rr=replay")]
+    [InlineData("shift=5,rr=record,rrfile=r.rr,rrsnapshot=s", "-icount shift=5,rr=record,rrfile=r.rr,rrsnapshot=s: rrsnapshot= is not supported by hexemu yet (snapshots come later)")]
+    [InlineData("shift=auto,rr=record,rrfile=r.rr", "-icount shift=auto,rr=record,rrfile=r.rr: record/replay needs a fixed shift=N (0..10), not shift=auto")]
+    [InlineData("rr=replay,rrfile=r.rr", "-icount rr=replay,rrfile=r.rr: record/replay needs a fixed shift=N (0..10)")] // qemu: "Please enable icount to use record/replay"
+    public void Bad_icount_record_replay(string value, string message) => Assert.Equal(message, Error("-icount", value));
 
     // ---- logging, name ----
 

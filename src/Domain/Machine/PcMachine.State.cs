@@ -12,7 +12,10 @@ public sealed partial class PcMachine
     public const string StateSection = "machine";
     public const ushort StateVersion = 1;
 
-    public void SaveState(StateWriter w)
+    public void SaveState(StateWriter w) => SaveSections(w, includeMemory: true);
+
+    /// <summary>Every section in load order; without <paramref name="includeMemory"/> RAM's section is left out (the state digest hashes RAM in place).</summary>
+    private void SaveSections(StateWriter w, bool includeMemory)
     {
         AdvanceTimers(); // timers keep time relative to their last update: save them at "now"
         w.BeginSection(StateSection, StateVersion);
@@ -23,7 +26,7 @@ public sealed partial class PcMachine
         w.EndSection();
         Clock.SaveState(w);
         Cpu.SaveState(w);
-        Memory.SaveState(w);
+        if (includeMemory) Memory.SaveState(w);
         Rtc.SaveState(w);
         _chipset.Pic.SaveState(w);
         _chipset.Pit.SaveState(w);

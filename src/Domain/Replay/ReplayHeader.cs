@@ -13,7 +13,7 @@ public sealed record ReplayHeader(int Shift, string MachineFingerprint, IReadOnl
         var differences = new List<string>();
         if (Shift != replay.Shift) differences.Add($"icount shift {replay.Shift} (the recording used shift={Shift})");
         if (MachineFingerprint != replay.MachineFingerprint)
-            differences.Add($"machine configuration '{replay.MachineFingerprint}' (the recording had '{MachineFingerprint}')");
+            differences.AddRange(ConfigurationDifferences(MachineFingerprint, replay.MachineFingerprint));
         foreach (var image in Images)
         {
             var other = replay.Images.FirstOrDefault(i => i.Role == image.Role);
@@ -23,6 +23,34 @@ public sealed record ReplayHeader(int Shift, string MachineFingerprint, IReadOnl
         foreach (var image in replay.Images)
             if (Images.All(i => i.Role != image.Role)) differences.Add($"{image.Role} '{image.Name}' (the recording had none)");
         return differences;
+    }
+
+    /// <summary>
+    /// Field by field when both fingerprints are in <see cref="Replay.MachineFingerprint"/>'s
+    /// key=value form ("machine configuration serial=1 (the recording had serial=2)"), else the
+    /// two texts whole.
+    /// </summary>
+    private static IEnumerable<string> ConfigurationDifferences(string recorded, string replayed)
+    {
+        var mine = Replay.MachineFingerprint.TryParse(recorded);
+        var theirs = Replay.MachineFingerprint.TryParse(replayed);
+        if (mine is null || theirs is null)
+        {
+            yield return $"machine configuration '{replayed}' (the recording had '{recorded}')";
+            yield break;
+        }
+        var recordedByKey = mine.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var replayedByKey = theirs.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        foreach (var (key, value) in theirs)
+        {
+            if (!recordedByKey.TryGetValue(key, out string? had))
+                yield return $"machine configuration {Replay.MachineFingerprint.FormatField(key, value)} (the recording had no {key})";
+            else if (had != value)
+                yield return $"machine configuration {Replay.MachineFingerprint.FormatField(key, value)} (the recording had {Replay.MachineFingerprint.FormatField(key, had)})";
+        }
+        foreach (var (key, value) in mine)
+            if (!replayedByKey.ContainsKey(key))
+                yield return $"machine configuration without {key} (the recording had {Replay.MachineFingerprint.FormatField(key, value)})";
     }
 }
 

@@ -30,6 +30,16 @@ public sealed class StateWriter
     }
 
     /// <summary>Starts section <paramref name="name"/> (unique in a state, ASCII, ≤ 255 characters).</summary>
+    /// <summary>Empties the writer for reuse, keeping its buffer: back to a state with no sections.</summary>
+    public void Clear()
+    {
+        _length = 0;
+        _lengthField = -1;
+        _names.Clear();
+        WriteBytes(Magic);
+        WriteU16(FormatVersion);
+    }
+
     public void BeginSection(string name, ushort version)
     {
         if (_lengthField >= 0) throw new InvalidOperationException("sections do not nest");

@@ -49,6 +49,8 @@ public static class HelpText
         Time and debugging:
         -rtc [base=utc|localtime|DATE][,clock=host|rt|vm]
         -icount [shift=]N|auto[,sleep=on|off]   instruction-counted virtual time (N in 0..10)
+        -icount shift=N,rr=record|replay,rrfile=FILE
+                                record the run's inputs to FILE, or replay them from it
         -d ITEM1,...            log items (-d help for a list)
         -D FILE                 log to FILE instead of stderr
         -no-reboot              exit instead of rebooting

@@ -41,6 +41,9 @@ public sealed record HostOptions
     /// <summary>-icount; null when virtual time follows the host clock.</summary>
     public IcountOptions? Icount { get; init; }
 
+    /// <summary>-icount rr=…,rrfile=…: recording or replaying, and the log file; null for a plain run.</summary>
+    public RecordReplayOptions? RecordReplay => Icount?.RecordReplay;
+
     public LogItems LogItems { get; init; }
     public string? LogFile { get; init; }
     public string? Name { get; init; }
@@ -109,4 +112,12 @@ public sealed record RtcOptions(RtcBase Base, DateTime? FixedStart, RtcClock Clo
 public sealed record IcountOptions(int? Shift, bool Sleep, bool Align)
 {
     public const int MaxShift = 10;
+
+    /// <summary>rr=record|replay,rrfile=FILE; null when neither recording nor replaying. When set, <see cref="Shift"/> is not null.</summary>
+    public RecordReplayOptions? RecordReplay { get; init; }
 }
+
+public enum RecordReplayMode { Record, Replay }
+
+/// <summary>-icount …,rr=<paramref name="Mode"/>,rrfile=<paramref name="File"/>: the replay log to write or to read (a path as given).</summary>
+public sealed record RecordReplayOptions(RecordReplayMode Mode, string File);

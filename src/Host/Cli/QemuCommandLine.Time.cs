@@ -39,12 +39,10 @@ public static partial class QemuCommandLine
         return result;
     }
 
-    /// <summary>-icount [shift=]N|auto[,align=off][,sleep=on|off]; rr=/rrfile=/rrsnapshot= wait for record/replay.</summary>
+    /// <summary>-icount [shift=]N|auto[,align=off][,sleep=on|off][,rr=record|replay,rrfile=FILE].</summary>
     internal static IcountOptions ParseIcount(string value)
     {
         var args = OptionArgs.Parse("-icount", value, "shift", "shift", "align", "sleep", "rr", "rrfile", "rrsnapshot");
-        if (args.Has("rr") || args.Has("rrfile") || args.Has("rrsnapshot"))
-            throw args.Error("record/replay (rr=, rrfile=, rrsnapshot=) is not supported by hexemu yet");
         int? shift;
         string? text = args.Get("shift");
         if (text is null or "auto")
@@ -55,6 +53,36 @@ public static partial class QemuCommandLine
             throw args.Error("icount: Invalid shift value");
         bool align = args.GetBool("align", false);
         if (align) throw args.Error("align=on is not supported by hexemu");
-        return new IcountOptions(shift, args.GetBool("sleep", true), align);
+        var recordReplay = ParseRecordReplay(args, shift);
+        return new IcountOptions(shift, args.GetBool("sleep", true), align) { RecordReplay = recordReplay };
+    }
+
+    /// <summary>
+    /// The rr=, rrfile= and rrsnapshot= keys of -icount. QEMU's texts where it has one ("Invalid
+    /// icount rr option", "File name not specified for replay"); HexEmu is stricter than QEMU in
+    /// refusing an rrfile= that would be ignored and an adaptive shift, which a replay could not
+    /// reproduce.
+    /// </summary>
+    private static RecordReplayOptions? ParseRecordReplay(OptionArgs args, int? shift)
+    {
+        RecordReplayMode? mode = args.Get("rr") switch
+        {
+            null => null,
+            "record" => RecordReplayMode.Record,
+            "replay" => RecordReplayMode.Replay,
+            var other => throw args.Error($"Invalid icount rr option: {other}"),
+        };
+        string? file = args.Get("rrfile");
+        if (mode is null)
+        {
+            if (file is not null) throw args.Error("rrfile= needs rr=record or rr=replay");
+            if (args.Has("rrsnapshot")) throw args.Error("rrsnapshot= needs rr=record or rr=replay");
+            return null;
+        }
+        if (string.IsNullOrEmpty(file)) throw args.Error("File name not specified for replay");
+        if (args.Has("rrsnapshot")) throw args.Error("rrsnapshot= is not supported by hexemu yet (snapshots come later)");
+        if (shift is null)
+            throw args.Error(args.Has("shift") ? "record/replay needs a fixed shift=N (0..10), not shift=auto" : "record/replay needs a fixed shift=N (0..10)");
+        return new RecordReplayOptions(mode.Value, file);
     }
 }

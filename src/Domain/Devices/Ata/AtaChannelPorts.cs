@@ -13,6 +13,6 @@ public sealed record AtaChannelPorts(int Index, ushort CommandBase, ushort Contr
 
     public static IReadOnlyList<AtaChannelPorts> All { get; } = [Primary, Secondary];
 
-    /// <summary>The saved-state section of this channel ("ide0", "ide1").</summary>
-    public string StateSection => $"ide{Index}";
+    /// <summary>The saved-state section of this channel ("ide0", "ide1"); constant strings, as the replay state digest saves often.</summary>
+    public string StateSection => Index switch { 0 => "ide0", 1 => "ide1", _ => $"ide{Index}" };
 }
