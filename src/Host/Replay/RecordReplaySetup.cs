@@ -26,7 +26,7 @@ public sealed class RecordReplaySetup : IDisposable
     {
         if (options.RecordReplay is not { Mode: RecordReplayMode.Replay } rr) return config;
         _reader = new FileReplayLogReader(rr.File);
-        var differences = _reader.Header.Differences(RecordingIdentity.Header(options, config));
+        var differences = _reader.Header.Differences(RecordingIdentity.HeaderFor(options));
         if (differences.Count > 0)
             throw new CommandLineException($"replay log '{rr.File}' does not match this machine: this run has {string.Join("; ", differences)}");
         return config with { RtcBaseUnixSeconds = ReplaySession.ReadRtcBase(_reader) };
@@ -38,7 +38,7 @@ public sealed class RecordReplaySetup : IDisposable
         switch (options.RecordReplay)
         {
             case { Mode: RecordReplayMode.Record } rr:
-                _writer = new FileReplayLogWriter(rr.File, RecordingIdentity.Header(options, machine.Config));
+                _writer = new FileReplayLogWriter(rr.File, RecordingIdentity.HeaderFor(options));
                 Recorder = new RecordingSession(machine, _writer, machine.ComputeStateDigest, machine.Config.RtcBaseUnixSeconds);
                 break;
             case { Mode: RecordReplayMode.Replay }:
