@@ -58,6 +58,10 @@ public static class HelpText
 
         During emulation under -nographic, Ctrl-a h lists the console keys.
 
+        Replay logs:
+        hexemu rr dump FILE [--json]   list a recording's header and events with their icounts
+        hexemu rr verify FILE          check a recording's structure (first bad byte offset)
+
         """;
 
     public static string Machines
