@@ -65,12 +65,14 @@ public sealed partial class PcMachine
     }
 
     /// <summary>
-    /// The host waited <paramref name="ns"/> of real time for an idle CPU (icount modes):
-    /// virtual time moves on by as much, but never past the deadline it was waiting for.
+    /// The host waited <paramref name="ns"/> of real time for an idle CPU (-icount with
+    /// sleep=on): virtual time moves on by as much, but never past the deadline it was waiting
+    /// for. With sleep=off virtual time does not follow real time at all (the machine warps to
+    /// its deadlines by itself), and without -icount the host feeds its clock in directly.
     /// </summary>
     public void ElapseIdle(long ns)
     {
-        if (!Clock.CountsInstructions || ns <= 0) return;
+        if (Config.Time is not TimeMode.InstructionCounted { SleepWhenIdle: true } || ns <= 0) return;
         long limit = IdleDeadlineNs is { } d ? d - Clock.NowNs : ns;
         Clock.Warp(Math.Min(ns, Math.Max(limit, 0)));
     }

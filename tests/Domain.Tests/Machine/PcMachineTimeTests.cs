@@ -137,6 +137,19 @@ public class PcMachineTimeTests
     }
 
     [Fact]
+    public void WithSleepOffHostWaitingDoesNotMoveVirtualTime()
+    {
+        // A guest halted with nothing scheduled (interrupts off): the host may wait for input, but
+        // under sleep=off virtual time does not follow it.
+        var m = RealModeBoot.Machine(a => { a.cli(); a.hlt(); });
+        Assert.Equal(MachineStop.Idle, m.Run(1000));
+        Assert.Null(m.IdleDeadlineNs);
+        long before = m.Clock.NowNs;
+        m.ElapseIdle(50_000_000);
+        Assert.Equal(before, m.Clock.NowNs);
+    }
+
+    [Fact]
     public void WithoutIcountTimeIsWhatTheHostFeedsIn()
     {
         var m = RealModeBoot.Machine(TimerProgram(PitCountOneMs, BusyLoop), new TimeMode.HostPaced(), handler: CountingHandler);
