@@ -176,7 +176,7 @@ public sealed class ReplayLogDecoder
         uint version = BinaryPrimitives.ReadUInt32BigEndian(Consume(4));
         if (version != ReplayLogFormat.Version)
             throw new ReplayLogException(
-                $"replay log version {ReplayLogFormat.FormatVersion(version)} is not supported (this build reads {ReplayLogFormat.FormatVersion(ReplayLogFormat.Version)}), at offset 0");
+                $"replay log version {ReplayLogFormat.FormatVersion(version)} is unknown to this build (it reads {ReplayLogFormat.FormatVersion(ReplayLogFormat.Version)}), at offset 0");
         long shiftOffset = Offset;
         uint shift = HeaderUInt32("the icount shift");
         if (shift > Time.TimeMode.InstructionCounted.MaxShift)

@@ -34,9 +34,9 @@ public class ReplayLogDecoderErrorTests
     public void Another_version_is_refused_naming_both_versions()
     {
         // QEMU 7.2's own version id, 0xe0200c.
-        Assert.Equal("replay log version 0x00E0200C is not supported (this build reads 0x48585201), at offset 0",
+        Assert.Equal("replay log version 0x00E0200C is unknown to this build (it reads 0x48585201), at offset 0",
             HeaderError(Patched(0, 0x00, 0xE0, 0x20, 0x0C)));
-        Assert.Equal("replay log version 0x48585202 is not supported (this build reads 0x48585201), at offset 0",
+        Assert.Equal("replay log version 0x48585202 is unknown to this build (it reads 0x48585201), at offset 0",
             HeaderError(Patched(3, 0x02)));
     }
 

@@ -94,7 +94,7 @@ public sealed class FileReplayLogTests : IDisposable
         var path = Track(ReplayLogFiles.TempPath());
         File.WriteAllText(path, "not a log");
         var error = Assert.Throws<ReplayLogException>(() => new FileReplayLogReader(path));
-        Assert.Equal("replay log version 0x6E6F7420 is not supported (this build reads 0x48585201), at offset 0", error.Message);
+        Assert.Equal("replay log version 0x6E6F7420 is unknown to this build (it reads 0x48585201), at offset 0", error.Message);
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class RrToolCliTests : IDisposable
         var path = Track(ReplayLogFiles.TempPath());
         File.WriteAllBytes(path, [0x00, 0xE0, 0x20, 0x0C, 0, 0, 0, 0]);
         var r = HexEmuProcess.Run(Timeout, "rr", "verify", path);
-        Assert.Equal("hexemu: replay log version 0x00E0200C is not supported (this build reads 0x48585201), at offset 0\n", r.Stderr);
+        Assert.Equal("hexemu: replay log version 0x00E0200C is unknown to this build (it reads 0x48585201), at offset 0\n", r.Stderr);
         Assert.Equal(1, r.ExitCode);
     }
 
