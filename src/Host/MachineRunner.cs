@@ -211,6 +211,8 @@ public sealed class MachineRunner : IDisposable
         long now = HostNs;
         if (now - _lastFlushNs < RecordingFlushIntervalNs) return;
         _lastFlushNs = now;
+        // The guest's output first: a killed recording must never have logged more than it showed.
+        BetweenSlices?.Invoke();
         recorder.Flush();
     }
 
