@@ -1,0 +1,177 @@
+using System.Text.Json;
+
+namespace HexEmu.Host.Tests.Replay;
+
+/// <summary>
+/// Record/replay end to end (issue 4, "Done means"): tests/guests/rrguest.elf is recorded while
+/// the test types at it with irregular, seeded pauses; its output depends on the tick at which
+/// every byte arrived, on the RTC's wall-clock time, on HLT idle periods and on the TSC, so only
+/// a replay that reproduces every input at the same instruction prints the same bytes. The
+/// guest's summary line carries its virtual time at the end (TSC) and a CRC of its memory, so
+/// equal output also means an equal end state as the guest sees it. The expectations about the
+/// recording itself come from the guest's contract (rrguest.c) and the input the test sent.
+/// </summary>
+public sealed class RecordReplayTests : IDisposable
+{
+    private const int Replays = 20;
+    private readonly RecordReplayHarness _rr = new();
+
+    public void Dispose() => _rr.Dispose();
+
+    [Theory]
+    [InlineData(1, 40)]
+    [InlineData(2, 56)]
+    public void A_recording_replays_twenty_times_on_a_file_backend_with_the_same_bytes_and_exit_status(int seed, int length)
+    {
+        var recording = _rr.Record($"seed{seed}", RrGuest.Input(seed, length), seed);
+        AssertGuestSawTheInput(recording);
+
+        var replays = new RecordReplayHarness.ReplayRun[Replays];
+        Parallel.For(0, Replays, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+            replays[i] = RecordReplayHarness.Replay(recording.Directory, $"replay{i}.txt", RecordReplayHarness.RunTimeout));
+
+        for (int i = 0; i < Replays; i++)
+        {
+            var replay = replays[i];
+            string context = $"replay {i + 1} of {Replays} ({replay.CommandLine})";
+            RecordReplayHarness.AssertNoStackTrace(replay.Stderr);
+            Assert.False(replay.Stderr.Contains("diverged", StringComparison.OrdinalIgnoreCase), $"{context} diverged: {replay.Stderr}");
+            RecordReplayHarness.AssertSameBytes(recording.Serial, replay.Serial, $"{context}: COM1 output vs the recording's");
+            Assert.True(recording.ExitCode == replay.ExitCode,
+                $"{context}: exit status {replay.ExitCode}, the recording's was {recording.ExitCode}; stderr: {replay.Stderr}");
+        }
+    }
+
+    [Fact]
+    public void A_replay_in_another_directory_from_copies_of_the_log_and_kernel_is_identical()
+    {
+        var recording = _rr.Record("recorded-here", RrGuest.Input(3, 24), 3);
+        AssertGuestSawTheInput(recording);
+        string elsewhere = _rr.CopyRun(recording.Directory, Path.Combine("somewhere", "else"), RrGuest.Kernel, RecordReplayHarness.LogName);
+        Directory.Delete(recording.Directory, recursive: true); // nothing may refer back to where it was recorded
+
+        var toFile = RecordReplayHarness.Replay(elsewhere, "replay.txt", RecordReplayHarness.RunTimeout);
+        RecordReplayHarness.AssertNoStackTrace(toFile.Stderr);
+        RecordReplayHarness.AssertSameBytes(recording.Serial, toFile.Serial, $"replay in {elsewhere} ({toFile.CommandLine})");
+        Assert.True(recording.ExitCode == toFile.ExitCode, $"exit status {toFile.ExitCode}, recorded {recording.ExitCode}: {toFile.Stderr}");
+
+        // A backend that keeps nothing: the guest still ends the same way.
+        var toNull = RecordReplayHarness.Run(elsewhere,
+            RecordReplayHarness.GuestArgs("null", RecordReplayHarness.Icount("replay")), null, RecordReplayHarness.RunTimeout);
+        RecordReplayHarness.AssertNoStackTrace(toNull.Stderr);
+        Assert.True(recording.ExitCode == toNull.ExitCode, $"-serial null: exit status {toNull.ExitCode}, recorded {recording.ExitCode}: {toNull.Stderr}");
+    }
+
+    [Fact]
+    public void A_killed_recording_replays_to_its_last_complete_event_and_then_stops_with_a_clear_message()
+    {
+        string dir = _rr.NewRunDirectory("killed");
+        var input = RrGuest.Input(4, 40);
+        const int BeforeKill = 12;
+        byte[] recorded;
+        using (var recording = RecordReplayHarness.StartRecording(dir))
+        {
+            recording.WaitForStdout(RrGuest.ReadyMarker, RecordReplayHarness.RunTimeout);
+            RecordReplayHarness.Feed(recording, input.AsSpan(0, BeforeKill), new Random(4));
+            recording.WaitForStdout($"\r\nrx {BeforeKill} ", RecordReplayHarness.RunTimeout);
+            // One more byte after the guest has printed line BeforeKill: its input event, flushed
+            // when it was recorded, lies after that output, so the replay must print it.
+            Assert.True(recording.TryWrite(input.AsSpan(BeforeKill, 1)), "the recording ended early");
+            recording.WaitForStdout($"\r\nrx {BeforeKill + 1} ", RecordReplayHarness.RunTimeout);
+            recording.Kill();
+            recorded = recording.Stdout;
+            Assert.DoesNotContain(RrGuest.EndMarker, RrGuest.Text(recorded));
+        }
+        byte[] log = File.ReadAllBytes(Path.Combine(dir, RecordReplayHarness.LogName));
+        long lastIcount = ReplayLogLayout.LastEventIcount(log);
+
+        using var replay = new HexEmuChild(
+            [.. RecordReplayHarness.GuestArgs("file:replay.txt", RecordReplayHarness.Icount("replay")), "-monitor", "stdio"], dir);
+        // The log has no shutdown: the replay either ends with a message, or pauses (as QEMU at the
+        // end of a log) and says so, with the monitor still working.
+        bool spoke = replay.WaitUntil(c => c.HasExited || (c.Stderr + c.StdoutText).Contains("replay", StringComparison.OrdinalIgnoreCase),
+            RecordReplayHarness.RunTimeout);
+        Assert.True(spoke, $"the replay of a killed recording neither stopped nor said anything within {RecordReplayHarness.RunTimeout}; " +
+                           $"stdout: {replay.StdoutText}\nstderr: {replay.Stderr}");
+        if (!replay.HasExited)
+        {
+            replay.TryWrite("info replay\n");
+            Assert.True(replay.WaitUntil(c => RecordReplayHarness.NamesNumber(c.StdoutText, lastIcount), RecordReplayHarness.ErrorTimeout),
+                $"paused at the end of the log, 'info replay' should show icount {lastIcount} (the last complete event's); monitor: {replay.StdoutText}");
+            replay.TryWrite("quit\n");
+        }
+        replay.WaitForExit(RecordReplayHarness.ErrorTimeout);
+        RecordReplayHarness.AssertNoStackTrace(replay.Stderr);
+        Assert.True(replay.Stderr.Contains("replay", StringComparison.OrdinalIgnoreCase),
+            $"no message on stderr about the end of the replay: {replay.Stderr}");
+
+        byte[] replayed = File.ReadAllBytes(Path.Combine(dir, "replay.txt"));
+        RecordReplayHarness.AssertPrefix(replayed, recorded, "the replay of the killed recording vs what the recording printed before SIGKILL");
+        var arrivals = RrGuest.Arrivals(RrGuest.Text(replayed));
+        Assert.True(arrivals.Count >= BeforeKill,
+            $"the replay printed {arrivals.Count} input bytes, the recording had logged at least {BeforeKill + 1}; replay output:\n{RrGuest.Text(replayed)}");
+    }
+
+    [Fact]
+    public void Rr_verify_accepts_a_recording_and_rr_dump_lists_its_header_and_every_event()
+    {
+        var recording = _rr.Record("tooling", RrGuest.Input(5, 16), 5);
+        AssertGuestSawTheInput(recording);
+        byte[] log = File.ReadAllBytes(recording.LogPath);
+
+        var verify = RecordReplayHarness.Run(recording.Directory, ["rr", "verify", RecordReplayHarness.LogName], null, RecordReplayHarness.ErrorTimeout);
+        Assert.True(verify.ExitCode == 0, $"rr verify of a good recording: exit {verify.ExitCode}; {verify.Stdout}{verify.Stderr}");
+        Assert.StartsWith("OK: ", verify.Stdout);
+
+        var dump = RecordReplayHarness.Run(recording.Directory, ["rr", "dump", RecordReplayHarness.LogName, "--json"], null, RecordReplayHarness.ErrorTimeout);
+        Assert.True(dump.ExitCode == 0, $"rr dump --json: exit {dump.ExitCode}; {dump.Stderr}");
+        using var json = JsonDocument.Parse(dump.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(RecordReplayHarness.Shift, root.GetProperty("header").GetProperty("shift").GetInt32());
+        var events = root.GetProperty("events").EnumerateArray().ToList();
+        // Every event but the instruction counts (which become the events' icounts), as the file holds them.
+        int semanticEvents = ReplayLogLayout.Events(log).Count(e => e.Id != 0x00);
+        Assert.Equal(semanticEvents, events.Count);
+        long previous = 0;
+        foreach (var e in events)
+        {
+            long icount = e.GetProperty("icount").GetInt64();
+            Assert.True(icount >= previous, $"rr dump: icount {icount} after {previous}");
+            previous = icount;
+        }
+        Assert.Equal(ReplayLogLayout.LastEventIcount(log), previous);
+    }
+
+    /// <summary>
+    /// The recording did what the guest's contract says for the input sent: every byte arrived, in
+    /// order, spread over several timer ticks, the summary counts and checksums them, and the exit
+    /// status is the one the guest derives from their sum.
+    /// </summary>
+    private static void AssertGuestSawTheInput(RecordReplayHarness.Recording recording)
+    {
+        string serial = recording.SerialText;
+        byte[] counted = RrGuest.Counted(recording.Input);
+        RecordReplayHarness.AssertNoStackTrace(recording.Stderr);
+        var arrivals = RrGuest.Arrivals(serial);
+        Assert.True(counted.AsSpan().SequenceEqual(arrivals.Select(a => a.Byte).ToArray()),
+            $"the guest received {arrivals.Count} bytes, the test sent {counted.Length}; stderr: {recording.Stderr}; output:\n{serial}");
+        Assert.Equal(Enumerable.Range(1, counted.Length), arrivals.Select(a => a.Number));
+        for (int i = 1; i < arrivals.Count; i++)
+            Assert.True(arrivals[i].Tick >= arrivals[i - 1].Tick, $"tick went back at byte {i + 1}: {serial}");
+        int distinctTicks = arrivals.Select(a => a.Tick).Distinct().Count();
+        Assert.True(distinctTicks >= 3, $"the input arrived at only {distinctTicks} distinct timer ticks: the pauses did not reach the guest\n{serial}");
+
+        var summary = RrGuest.ParseSummary(serial);
+        Assert.True(summary is not null, $"no summary line; output:\n{serial}");
+        Assert.Equal(counted.Length, summary.Bytes);
+        Assert.Equal(RrGuest.Crc32(counted), summary.Crc);
+        Assert.Equal(counted.Count(b => b is (byte)'\r' or (byte)'\n'), summary.Lines);
+        Assert.True(summary.Halts > 0, "the guest never slept in HLT");
+
+        var rtc = RrGuest.StartTime(serial);
+        Assert.True(rtc is not null, $"no rtc line:\n{serial}");
+        Assert.True(Math.Abs((rtc.Value - DateTime.UtcNow).TotalDays) < 1, $"the RTC said {rtc}, the host clock {DateTime.UtcNow:u}");
+
+        Assert.Equal(RrGuest.ExpectedExitStatus(counted), recording.ExitCode);
+    }
+}
