@@ -60,11 +60,15 @@ public sealed class RecordReplayHarness : IDisposable
     /// Records with <paramref name="input"/> sent once the guest is ready, at irregular moments
     /// (<see cref="Feed"/>), and waits for the guest to exit.
     /// </summary>
-    public Recording Record(string name, byte[] input, int seed)
+    public Recording Record(string name, byte[] input, int seed) =>
+        Record(name, RrGuest.Kernel, RrGuest.ReadyMarker, input, seed);
+
+    /// <summary>As <see cref="Record(string, byte[], int)"/> for any guest kernel, whose output <paramref name="readyMarker"/> says it is ready for input.</summary>
+    public Recording Record(string name, string kernel, string readyMarker, byte[] input, int seed)
     {
-        string dir = NewRunDirectory(name);
-        using var recording = StartRecording(dir);
-        recording.WaitForStdout(RrGuest.ReadyMarker, RunTimeout);
+        string dir = NewRunDirectory(name, kernel);
+        using var recording = new HexEmuChild(GuestArgs("stdio", Icount("record"), kernel), dir);
+        recording.WaitForStdout(readyMarker, RunTimeout);
         Feed(recording, input, new Random(seed));
         int exit = recording.WaitForExit(RunTimeout);
         return new Recording(dir, input, exit, recording.Stdout, recording.Stderr);
@@ -97,7 +101,11 @@ public sealed class RecordReplayHarness : IDisposable
 
     /// <summary>Replays <paramref name="dir"/>'s recording there with COM1 on a file, extra arguments appended.</summary>
     public static ReplayRun Replay(string dir, string serialFile, TimeSpan timeout, params string[] extraArgs) =>
-        Run(dir, [.. GuestArgs($"file:{serialFile}", Icount("replay")), .. extraArgs], serialFile, timeout);
+        ReplayGuest(dir, RrGuest.Kernel, serialFile, timeout, extraArgs);
+
+    /// <summary>As <see cref="Replay"/> for any guest kernel.</summary>
+    public static ReplayRun ReplayGuest(string dir, string kernel, string serialFile, TimeSpan timeout, params string[] extraArgs) =>
+        Run(dir, [.. GuestArgs($"file:{serialFile}", Icount("replay"), kernel), .. extraArgs], serialFile, timeout);
 
     /// <summary>Runs hexemu in <paramref name="dir"/> to its end; <paramref name="serialFile"/> (relative to dir) is read afterwards if given.</summary>
     public static ReplayRun Run(string dir, IEnumerable<string> args, string? serialFile, TimeSpan timeout)

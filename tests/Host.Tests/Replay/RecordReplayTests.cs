@@ -42,6 +42,37 @@ public sealed class RecordReplayTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The device guests replay too: timer.elf (PIT ticks in HLT, RDTSC, RTC update-ended and alarm
+    /// interrupts, which depend on the recorded wall-clock time) and irqecho.elf (input and output
+    /// through UART interrupts). Their recordings must print what qemu-system-i386 printed
+    /// (NAME.expected), and every replay the same bytes.
+    /// </summary>
+    [Theory]
+    [InlineData("timer.elf", "timer.expected", null)]
+    [InlineData("irqecho.elf", "irqecho.expected", "irqecho.input")]
+    public void The_device_guests_replay_identically(string kernel, string expected, string? inputFile)
+    {
+        byte[] input = [];
+        if (inputFile is not null)
+        {
+            byte[] all = File.ReadAllBytes(HexEmuProcess.GuestPath(inputFile));
+            input = all[..(Array.IndexOf(all, RrGuest.Terminator) + 1)]; // what follows '~' is never read
+        }
+        var recording = _rr.Record(Path.GetFileNameWithoutExtension(kernel), kernel, "\n", input, 9);
+        RecordReplayHarness.AssertSameBytes(File.ReadAllBytes(HexEmuProcess.GuestPath(expected)), recording.Serial,
+            $"recording of {kernel} vs qemu-system-i386's output ({expected}); stderr: {recording.Stderr}");
+        Assert.Equal(Guests.GuestRuns.PassStatus, recording.ExitCode);
+
+        for (int i = 0; i < 3; i++)
+        {
+            var replay = RecordReplayHarness.ReplayGuest(recording.Directory, kernel, $"replay{i}.txt", RecordReplayHarness.RunTimeout);
+            RecordReplayHarness.AssertNoStackTrace(replay.Stderr);
+            RecordReplayHarness.AssertSameBytes(recording.Serial, replay.Serial, $"replay {i + 1} of {kernel} ({replay.CommandLine})");
+            Assert.True(recording.ExitCode == replay.ExitCode, $"replay {i + 1} of {kernel}: exit status {replay.ExitCode}: {replay.Stderr}");
+        }
+    }
+
     [Fact]
     public void A_replay_in_another_directory_from_copies_of_the_log_and_kernel_is_identical()
     {

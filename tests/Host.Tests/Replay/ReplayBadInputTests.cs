@@ -64,6 +64,22 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
         return RecordReplayHarness.AssertOneLineError(run.Stderr, context, phrases);
     }
 
+    /// <summary>
+    /// rr verify found the log bad: non-zero exit and a report on stdout or stderr (it is the
+    /// tool's answer, so either stream will do) that is not "OK"; returns the report.
+    /// </summary>
+    private static string AssertVerifyRejects(RecordReplayHarness.ReplayRun run, string what, params string[] phrases)
+    {
+        string report = (run.Stdout + run.Stderr).Trim();
+        Assert.True(run.ExitCode != 0, $"{what} ({run.CommandLine}): exit status 0; it said: {report}");
+        Assert.False(report.StartsWith("OK", StringComparison.Ordinal), $"{what}: rr verify said {report}");
+        Assert.True(report.Length > 0, $"{what}: rr verify said nothing");
+        RecordReplayHarness.AssertNoStackTrace(report);
+        foreach (var phrase in phrases)
+            Assert.True(report.Contains(phrase, StringComparison.OrdinalIgnoreCase), $"{what}: rr verify does not mention '{phrase}': {report}");
+        return report;
+    }
+
     /// <summary>A replay refused before the guest ran: no guest output at all.</summary>
     private static string AssertRefusedBeforeRunning(RecordReplayHarness.ReplayRun run, string what, params string[] phrases)
     {
@@ -106,7 +122,7 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
         string line = AssertRefusedBeforeRunning(Replay(dir, RecordReplayHarness.ErrorTimeout), "replay of a log cut inside its header");
         Assert.True(MentionsOffset(line) && NamesOffsetBetween(line, 0, cut), $"the error names no byte offset up to {cut}: {line}");
 
-        string verify = AssertRefused(Verify(dir), "rr verify of a log cut inside its header");
+        string verify = AssertVerifyRejects(Verify(dir), "rr verify of a log cut inside its header");
         Assert.True(NamesOffsetBetween(verify, 0, cut), $"rr verify names no byte offset up to {cut}: {verify}");
     }
 
@@ -125,7 +141,7 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
         // The incomplete event starts at last.Offset (or at the instruction count before it); the file ends at cut.
         Assert.True(MentionsOffset(line) && NamesOffsetBetween(line, last.Offset - 5, cut), $"the error names no byte offset in {last.Offset - 5}..{cut}: {line}");
 
-        string verify = AssertRefused(Verify(dir), "rr verify of a log cut inside an event");
+        string verify = AssertVerifyRejects(Verify(dir), "rr verify of a log cut inside an event");
         Assert.True(NamesOffsetBetween(verify, last.Offset - 5, cut), $"rr verify names no byte offset in {last.Offset - 5}..{cut}: {verify}");
     }
 
@@ -145,7 +161,7 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
         Assert.True(MentionsOffset(line) || line.Contains("icount", StringComparison.OrdinalIgnoreCase),
             $"the error names neither a byte offset nor an icount: {line}");
 
-        string verify = AssertRefused(Verify(dir), $"rr verify of a log with byte {at} flipped");
+        string verify = AssertVerifyRejects(Verify(dir), $"rr verify of a log with byte {at} flipped");
         Assert.True(NamesOffsetBetween(verify, at, damaged.Length), $"rr verify names no byte offset at or after {at}: {verify}");
     }
 
@@ -161,7 +177,7 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
         Assert.True(RecordReplayHarness.NamesNumber(line, input.Offset), $"the error does not name offset {input.Offset}: {line}");
         RecordReplayHarness.AssertPrefix(replay.Serial, fixture.Recording.Serial, "replay up to the unknown event");
 
-        string verify = AssertRefused(Verify(dir), "rr verify of a log with event id 0xEE", "event");
+        string verify = AssertVerifyRejects(Verify(dir), "rr verify of a log with event id 0xEE", "event");
         Assert.True(RecordReplayHarness.NamesNumber(verify, input.Offset), $"rr verify does not name offset {input.Offset}: {verify}");
     }
 
@@ -174,7 +190,7 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
         string dir = RunWithLog("version", damaged);
 
         AssertRefusedBeforeRunning(Replay(dir, RecordReplayHarness.ErrorTimeout), "replay of a log of another version", "version");
-        AssertRefused(Verify(dir), "rr verify of a log of another version", "version");
+        AssertVerifyRejects(Verify(dir), "rr verify of a log of another version", "version");
     }
 
     [Fact]
