@@ -60,14 +60,14 @@ public sealed class RecordReplayHarness : IDisposable
     /// Records with <paramref name="input"/> sent once the guest is ready, at irregular moments
     /// (<see cref="Feed"/>), and waits for the guest to exit.
     /// </summary>
-    public Recording Record(string name, byte[] input, int seed) =>
-        Record(name, RrGuest.Kernel, RrGuest.ReadyMarker, input, seed);
+    public Recording Record(string name, byte[] input, int seed, params string[] extraArgs) =>
+        Record(name, RrGuest.Kernel, RrGuest.ReadyMarker, input, seed, extraArgs);
 
-    /// <summary>As <see cref="Record(string, byte[], int)"/> for any guest kernel, whose output <paramref name="readyMarker"/> says it is ready for input.</summary>
-    public Recording Record(string name, string kernel, string readyMarker, byte[] input, int seed)
+    /// <summary>As <see cref="Record(string, byte[], int, string[])"/> for any guest kernel, whose output <paramref name="readyMarker"/> says it is ready for input.</summary>
+    public Recording Record(string name, string kernel, string readyMarker, byte[] input, int seed, params string[] extraArgs)
     {
         string dir = NewRunDirectory(name, kernel);
-        using var recording = new HexEmuChild(GuestArgs("stdio", Icount("record"), kernel), dir);
+        using var recording = new HexEmuChild([.. GuestArgs("stdio", Icount("record"), kernel), .. extraArgs], dir);
         recording.WaitForStdout(readyMarker, RunTimeout);
         Feed(recording, input, new Random(seed));
         int exit = recording.WaitForExit(RunTimeout);

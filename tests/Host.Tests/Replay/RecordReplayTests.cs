@@ -23,12 +23,20 @@ public sealed class RecordReplayTests : IDisposable
     [InlineData(2, 56)]
     public void A_recording_replays_twenty_times_on_a_file_backend_with_the_same_bytes_and_exit_status(int seed, int length)
     {
-        var recording = _rr.Record($"seed{seed}", RrGuest.Input(seed, length), seed);
+        // -d int logs every interrupt with the CPU's registers at that moment (QEMU's format): equal
+        // logs mean the replay took every timer and serial interrupt at the same instruction in
+        // the same CPU state.
+        var recording = _rr.Record($"seed{seed}", RrGuest.Input(seed, length), seed, "-d", "int", "-D", "int.log");
         AssertGuestSawTheInput(recording);
+        byte[] interrupts = File.ReadAllBytes(Path.Combine(recording.Directory, "int.log"));
+        string interruptText = RrGuest.Text(interrupts);
+        Assert.True(interruptText.Contains(" v=20 ") && interruptText.Contains(" v=24 "),
+            "the recording's interrupt log lacks the timer (vector 0x20) or COM1 (0x24) interrupts");
 
         var replays = new RecordReplayHarness.ReplayRun[Replays];
         Parallel.For(0, Replays, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
-            replays[i] = RecordReplayHarness.Replay(recording.Directory, $"replay{i}.txt", RecordReplayHarness.RunTimeout));
+            replays[i] = RecordReplayHarness.Replay(recording.Directory, $"replay{i}.txt", RecordReplayHarness.RunTimeout,
+                "-d", "int", "-D", $"int{i}.log"));
 
         for (int i = 0; i < Replays; i++)
         {
@@ -39,6 +47,9 @@ public sealed class RecordReplayTests : IDisposable
             RecordReplayHarness.AssertSameBytes(recording.Serial, replay.Serial, $"{context}: COM1 output vs the recording's");
             Assert.True(recording.ExitCode == replay.ExitCode,
                 $"{context}: exit status {replay.ExitCode}, the recording's was {recording.ExitCode}; stderr: {replay.Stderr}");
+            string log = Path.Combine(recording.Directory, $"int{i}.log");
+            RecordReplayHarness.AssertSameBytes(interrupts, File.Exists(log) ? File.ReadAllBytes(log) : [],
+                $"{context}: interrupt log (-d int) vs the recording's");
         }
     }
 

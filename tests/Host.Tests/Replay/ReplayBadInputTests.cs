@@ -61,7 +61,9 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
     {
         string context = $"{what} ({run.CommandLine})";
         Assert.True(run.ExitCode != 0, $"{context}: exit status 0; stderr: {run.Stderr}");
-        return RecordReplayHarness.AssertOneLineError(run.Stderr, context, phrases);
+        string line = RecordReplayHarness.AssertOneLineError(run.Stderr, context, phrases);
+        Assert.False(line.Contains("not supported", StringComparison.OrdinalIgnoreCase), $"{context}: refused for the wrong reason: {line}");
+        return line;
     }
 
     /// <summary>
