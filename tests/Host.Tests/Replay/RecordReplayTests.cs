@@ -155,15 +155,20 @@ public sealed class RecordReplayTests : IDisposable
     }
 
     [Fact]
-    public void Rr_verify_accepts_a_recording_and_rr_dump_lists_its_header_and_every_event()
+    public void Rr_verify_accepts_a_recording_and_rr_dump_lists_its_header_and_every_input()
     {
         var recording = _rr.Record("tooling", RrGuest.Input(5, 16), 5);
         AssertGuestSawTheInput(recording);
         byte[] log = File.ReadAllBytes(recording.LogPath);
+        // Where the events lie by the documented layout (not by our decoder): what dump must list.
+        var spans = ReplayLogLayout.Events(log).Where(e => e.Id != 0x00).ToList(); // instruction counts become icounts
+        long lastIcount = ReplayLogLayout.LastEventIcount(log);
 
         var verify = RecordReplayHarness.Run(recording.Directory, ["rr", "verify", RecordReplayHarness.LogName], null, RecordReplayHarness.ErrorTimeout);
         Assert.True(verify.ExitCode == 0, $"rr verify of a good recording: exit {verify.ExitCode}; {verify.Stdout}{verify.Stderr}");
         Assert.StartsWith("OK: ", verify.Stdout);
+        Assert.True(RecordReplayHarness.NamesNumber(verify.Stdout, spans.Count) && RecordReplayHarness.NamesNumber(verify.Stdout, lastIcount),
+            $"rr verify should count {spans.Count} events up to icount {lastIcount}: {verify.Stdout}");
 
         var dump = RecordReplayHarness.Run(recording.Directory, ["rr", "dump", RecordReplayHarness.LogName, "--json"], null, RecordReplayHarness.ErrorTimeout);
         Assert.True(dump.ExitCode == 0, $"rr dump --json: exit {dump.ExitCode}; {dump.Stderr}");
@@ -171,9 +176,7 @@ public sealed class RecordReplayTests : IDisposable
         var root = json.RootElement;
         Assert.Equal(RecordReplayHarness.Shift, root.GetProperty("header").GetProperty("shift").GetInt32());
         var events = root.GetProperty("events").EnumerateArray().ToList();
-        // Every event but the instruction counts (which become the events' icounts), as the file holds them.
-        int semanticEvents = ReplayLogLayout.Events(log).Count(e => e.Id != 0x00);
-        Assert.Equal(semanticEvents, events.Count);
+        Assert.Equal(spans.Select(e => (long)e.Offset), events.Select(e => e.GetProperty("offset").GetInt64()));
         long previous = 0;
         foreach (var e in events)
         {
@@ -181,7 +184,25 @@ public sealed class RecordReplayTests : IDisposable
             Assert.True(icount >= previous, $"rr dump: icount {icount} after {previous}");
             previous = icount;
         }
-        Assert.Equal(ReplayLogLayout.LastEventIcount(log), previous);
+        Assert.Equal(lastIcount, previous);
+
+        string Type(JsonElement e) => e.GetProperty("type").GetString()!;
+        // Every byte typed was recorded, in order, on port 0, and nothing else came in.
+        var inputs = events.Where(e => Type(e) == "serial-input").ToList();
+        Assert.All(inputs, e => Assert.Equal(0, e.GetProperty("port").GetInt32()));
+        Assert.Equal(Convert.ToHexStringLower(recording.Input), string.Concat(inputs.Select(e => e.GetProperty("data").GetString())));
+        // The RTC's wall-clock time came from the host, at power-on.
+        var clocks = events.Where(e => Type(e) == "host-clock").ToList();
+        Assert.True(clocks.Count >= 1, "no host-clock event: the RTC's time was not recorded");
+        Assert.True(Math.Abs(clocks[0].GetProperty("unixSeconds").GetInt64() - DateTimeOffset.UtcNow.ToUnixTimeSeconds()) < 3600,
+            $"the recorded host clock {clocks[0].GetProperty("unixSeconds")} is not now");
+        Assert.True(events.Any(e => Type(e) == "idle-warp"), "no idle-warp event, although the guest sleeps in HLT between the bytes");
+        Assert.True(events.Any(e => Type(e) == "checkpoint"),
+            "no checkpoint in a recording of about a second: a damaged byte near its end could not be detected");
+        // The guest's isa-debug-exit ended the recording: a shutdown the replay ends with too.
+        var shutdown = events.Single(e => Type(e) == "shutdown");
+        Assert.Equal("guest-shutdown", shutdown.GetProperty("cause").GetString());
+        Assert.Equal(recording.ExitCode, shutdown.GetProperty("exitCode").GetInt32());
     }
 
     /// <summary>
