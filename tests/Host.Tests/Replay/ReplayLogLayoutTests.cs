@@ -52,4 +52,24 @@ public class ReplayLogLayoutTests
         Assert.Equal([0x16, 0x00], ReplayLogLayout.Events(cut).Select(e => e.Id));
         Assert.Equal(0, ReplayLogLayout.LastEventIcount(cut)); // the 100 instructions precede no complete event
     }
+
+    [Fact]
+    public void It_walks_the_format_tests_hand_worked_sample_log()
+    {
+        // The sample of tests/Domain.Tests/Replay (SampleLog: header 47 bytes, every event kind, a
+        // gap of more than 2^32 instructions), written out as bytes there from the layout.
+        byte[] log = Convert.FromHexString(
+            "48585201" + "00000003" + "00000002" + "7063" + "00000001" +
+            "00000006" + "6b65726e656c" + "00000005" + "6b2e656c66" + "00000002" + "6162" + "2ff76769" +
+            "16" + "000000006553f100" +
+            "00" + "000003e8" + "03" + "04" + "01" + "00000002" + "6869" +
+            "17" + "00000000000f4240" +
+            "00" + "00000fa0" + "18" + "80" + "0123456789abcdef" + "3cdb5a7c" +
+            "0a" + "00000003" +
+            "00" + "ffffffff" + "00" + "00000008" +
+            "21");
+        Assert.Equal(47, ReplayLogLayout.HeaderLength(log));
+        Assert.Equal([47, 61, 70, 84, 98, 113], ReplayLogLayout.Events(log).Where(e => e.Id != 0x00).Select(e => e.Offset));
+        Assert.Equal(1000 + 4000 + 0xFFFFFFFFL + 8, ReplayLogLayout.LastEventIcount(log));
+    }
 }
