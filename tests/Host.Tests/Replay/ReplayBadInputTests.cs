@@ -210,7 +210,7 @@ public sealed class ReplayBadInputTests(RecordedGuestFixture fixture) : IClassFi
     [InlineData("another serial port count", "machine", new[] { "-serial", "null" })]
     public void A_replay_on_another_machine_configuration_is_refused(string what, string phrase, string[] extraArgs)
     {
-        string dir = RunWithLog("machine", Log);
+        string dir = RunWithLog($"machine-{what.Replace(' ', '-')}", Log);
         AssertRefusedBeforeRunning(Replay(dir, RecordReplayHarness.ErrorTimeout, extraArgs), $"replay with {what}", phrase);
     }
 
