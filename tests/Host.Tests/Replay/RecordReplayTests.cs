@@ -135,10 +135,21 @@ public sealed class RecordReplayTests : IDisposable
             RecordReplayHarness.RunTimeout);
         Assert.True(spoke, $"the replay of a killed recording neither stopped nor said anything within {RecordReplayHarness.RunTimeout}; " +
                            $"stdout: {replay.StdoutText}\nstderr: {replay.Stderr}");
-        if (!replay.HasExited)
+        bool paused = !replay.HasExited;
+        if (paused)
         {
-            replay.TryWrite("info replay\n");
-            Assert.True(replay.WaitUntil(c => RecordReplayHarness.NamesNumber(c.StdoutText, lastIcount), RecordReplayHarness.ErrorTimeout),
+            // Ask until the answer shows the replay standing at the last complete event (it may
+            // have spoken before getting there); each answer is awaited, not slept for.
+            var deadline = DateTime.UtcNow + RecordReplayHarness.ErrorTimeout;
+            bool there = false;
+            while (!there && DateTime.UtcNow < deadline && !replay.HasExited)
+            {
+                int before = replay.Stdout.Length;
+                replay.TryWrite("info replay\n");
+                replay.WaitUntil(c => c.Stdout.Length > before && c.StdoutText.EndsWith("(qemu) ", StringComparison.Ordinal), TimeSpan.FromSeconds(2));
+                there = RecordReplayHarness.NamesNumber(replay.StdoutText[before..], lastIcount);
+            }
+            Assert.True(there,
                 $"paused at the end of the log, 'info replay' should show icount {lastIcount} (the last complete event's); monitor: {replay.StdoutText}");
             replay.TryWrite("quit\n");
         }
@@ -146,6 +157,9 @@ public sealed class RecordReplayTests : IDisposable
         RecordReplayHarness.AssertNoStackTrace(replay.Stderr);
         Assert.True(replay.Stderr.Contains("replay", StringComparison.OrdinalIgnoreCase),
             $"no message on stderr about the end of the replay: {replay.Stderr}");
+        if (!paused)
+            Assert.True(RecordReplayHarness.NamesNumber(replay.Stderr, lastIcount),
+                $"the replay ended without naming icount {lastIcount}, where the last complete event of the log is: {replay.Stderr}");
 
         string replayFile = Path.Combine(dir, "replay.txt");
         byte[] replayed = File.Exists(replayFile) ? File.ReadAllBytes(replayFile) : [];
