@@ -46,7 +46,7 @@ public sealed class MachineMonitorTarget(
 
     public string DumpRegisters() => dumpRegisters();
 
-    public long CpuThreadId => Environment.CurrentManagedThreadId;
+    public long CpuThreadId => HostThread.CurrentId(); // the monitor runs on the machine thread
 
     public int CodeBitness => machine.Cpu.Code32 ? 32 : 16;
 
