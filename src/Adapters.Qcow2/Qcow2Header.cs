@@ -188,7 +188,12 @@ internal sealed class Qcow2Header
             else if (type == ExtFeatureNames)
             {
                 for (var e = 0; e + 48 <= data.Length; e += 48)
-                    if (data[e] == 0) names[data[e + 1]] = Encoding.UTF8.GetString(data.Slice(e + 2, 46)).TrimEnd('\0');
+                    if (data[e] == 0)
+                    {
+                        var name = data.Slice(e + 2, 46);
+                        var end = name.IndexOf((byte)0);
+                        names[data[e + 1]] = Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
+                    }
             }
             at += 8 + ((length + 7) & ~7L);
         }
