@@ -40,8 +40,12 @@ internal sealed class ImageFile : IDisposable
         destination[done..].Clear();
     }
 
+    /// <summary>Called before every write with its offset; tests use it to simulate the process dying at that point.</summary>
+    internal Action<long>? BeforeWrite { get; set; }
+
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
+        BeforeWrite?.Invoke(offset);
         RandomAccess.Write(_handle, source, offset);
         Length = Math.Max(Length, offset + source.Length);
     }

@@ -66,6 +66,9 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     public static Qcow2Image Open(string path, bool readOnly = false) => new(path, readOnly, []);
 
     public string Path => _file.Path;
+
+    /// <summary>The image file itself (tests hook its writes).</summary>
+    internal ImageFile HostFile => _file;
     public long Size => _header.Size;
     public int Version => _header.Version;
     public int ClusterSize => (int)_header.ClusterSize;
