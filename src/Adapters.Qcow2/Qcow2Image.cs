@@ -28,6 +28,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     private readonly int _entryWords; // 1 for standard L2 entries, 2 with extended L2 (entry + subcluster bitmap)
     private readonly byte[] _decompressed;
     private ulong _decompressedDescriptor = ulong.MaxValue;
+    private readonly long _snapshotTableBytes;
     private bool _brokenForWrites;
 
     private Qcow2Image(string path, bool readOnly, HashSet<string> chain)
@@ -41,17 +42,17 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
             _header = Qcow2Header.Parse(_file);
             if (!readOnly && _header.IsCorrupt)
                 throw new Qcow2Exception($"{path}: image is marked corrupt; refusing to open it for writing (repair with 'qemu-img check -r all')");
-            if (!readOnly && _header.IsDirty)
-                throw new Qcow2Exception($"{path}: image is dirty (refcounts may be stale after a crash with lazy refcounts); refusing to open it for writing (repair with 'qemu-img check -r all')");
             IsReadOnly = readOnly;
             _entryWords = _header.HasExtendedL2 ? 2 : 1;
             _l2Bits = _header.ClusterBits - 3 - (_entryWords - 1);
             _l1 = LoadL1();
             _l2Cache = new BoundedCache<ulong[]>((int)Math.Max(4, L2CacheBytes / _header.ClusterSize));
             _refcounts = new RefcountStore(_file, _header, (int)Math.Max(4, L2CacheBytes / _header.ClusterSize));
-            Snapshots = Qcow2SnapshotTable.Parse(_file, _header);
+            (Snapshots, _snapshotTableBytes) = Qcow2SnapshotTable.Parse(_file, _header);
+            IsDirty = _header.IsDirty;
             _decompressed = new byte[_header.ClusterSize];
             _backing = OpenBacking(chain);
+            if (!readOnly && IsDirty) RepairRefcounts();
             if (!readOnly && _header.AutoclearFeatures != 0)
                 _file.WriteUInt64(Qcow2Header.AutoclearFeaturesOffset, 0); // we do not keep bitmaps up to date
         }
@@ -74,7 +75,8 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     public int ClusterSize => (int)_header.ClusterSize;
     public int RefcountBits => _refcounts.RefcountBits;
     public bool HasExtendedL2 => _header.HasExtendedL2;
-    public bool IsDirty => _header.IsDirty;
+    /// <summary>The dirty bit: refcounts may be stale (lazy refcounts after a crash). Cleared by opening for writing, which repairs them.</summary>
+    public bool IsDirty { get; private set; }
     public bool IsCorrupt => _header.IsCorrupt;
     public string? BackingFile => _header.BackingFile;
     public string? BackingFormat => _header.BackingFormat;

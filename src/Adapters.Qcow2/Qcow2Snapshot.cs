@@ -11,7 +11,7 @@ internal static class Qcow2SnapshotTable
     private const int FixedLength = 40;
 
     /// <summary>Reads the snapshot table, checking every entry and its L1 table stay inside the file.</summary>
-    public static IReadOnlyList<Qcow2Snapshot> Parse(ImageFile file, Qcow2Header header)
+    public static (IReadOnlyList<Qcow2Snapshot> Snapshots, long TableBytes) Parse(ImageFile file, Qcow2Header header)
     {
         var list = new List<Qcow2Snapshot>();
         var at = header.SnapshotsOffset;
@@ -41,6 +41,6 @@ internal static class Qcow2SnapshotTable
             list.Add(new Qcow2Snapshot(id, name, (long)l1Offset, (int)l1Size, vmStateSize));
             at += (total + 7) & ~7L;
         }
-        return list;
+        return (list, at - header.SnapshotsOffset);
     }
 }

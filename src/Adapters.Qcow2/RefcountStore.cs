@@ -57,6 +57,9 @@ internal sealed class RefcountStore
         return ReadEntry(LoadBlock(_table[blockIndex]), cluster & ((1L << _entriesPerBlockBits) - 1));
     }
 
+    /// <summary>Host offsets of the refcount blocks the table points to.</summary>
+    public IEnumerable<long> BlockOffsets() => _table.Where(e => e != 0).Select(e => (long)e).ToArray();
+
     /// <summary>Takes <paramref name="count"/> clusters at the end of the file; their refcounts are still 0 (set them after writing the data).</summary>
     public long Reserve(int count)
     {
