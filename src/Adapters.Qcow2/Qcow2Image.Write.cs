@@ -62,7 +62,7 @@ public sealed partial class Qcow2Image
         // Copy-on-write into a fresh cluster: the old content (backing file, zeros, compressed or
         // shared cluster) fills what this write does not cover.
         var buffer = new byte[_header.ClusterSize];
-        ReadInCluster(guestCluster, 0, buffer);
+        if (data.Length != buffer.Length) ReadInCluster(guestCluster, 0, buffer);
         data.CopyTo(buffer.AsSpan(inCluster));
         var newHost = _refcounts.Reserve(1);
         _file.Write(newHost, buffer);

@@ -16,7 +16,8 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     private const ulong ZeroFlag = 1UL;
     private const ulong OffsetMask = 0x00FF_FFFF_FFFF_FE00UL; // bits 9-55
     private const int MaxChainDepth = 256;
-    private const long L2CacheBytes = 8L * 1024 * 1024;
+    /// <summary>Default memory for cached L2 tables (and, separately, refcount blocks) per image: 8 MiB maps 64 GiB with 64 KiB clusters.</summary>
+    public const long DefaultCacheBytes = 8L * 1024 * 1024;
 
     private readonly ImageFile _file;
     private readonly Qcow2Header _header;
@@ -31,7 +32,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     private readonly long _snapshotTableBytes;
     private bool _brokenForWrites;
 
-    private Qcow2Image(string path, bool readOnly, HashSet<string> chain)
+    private Qcow2Image(string path, bool readOnly, long cacheBytes, HashSet<string> chain)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (!chain.Add(fullPath)) throw new Qcow2Exception($"{path}: backing chain loop: this image is its own backing file");
@@ -46,12 +47,12 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
             _entryWords = _header.HasExtendedL2 ? 2 : 1;
             _l2Bits = _header.ClusterBits - 3 - (_entryWords - 1);
             _l1 = LoadL1();
-            _l2Cache = new BoundedCache<ulong[]>((int)Math.Max(4, L2CacheBytes / _header.ClusterSize));
-            _refcounts = new RefcountStore(_file, _header, (int)Math.Max(4, L2CacheBytes / _header.ClusterSize));
+            _l2Cache = new BoundedCache<ulong[]>((int)Math.Max(4, Math.Min(1 << 20, cacheBytes / _header.ClusterSize)));
+            _refcounts = new RefcountStore(_file, _header, (int)Math.Max(4, Math.Min(1 << 20, cacheBytes / _header.ClusterSize)));
             (Snapshots, _snapshotTableBytes) = Qcow2SnapshotTable.Parse(_file, _header);
             IsDirty = _header.IsDirty;
             _decompressed = new byte[_header.ClusterSize];
-            _backing = OpenBacking(chain);
+            _backing = OpenBacking(cacheBytes, chain);
             if (!readOnly && IsDirty) RepairRefcounts();
             if (!readOnly && _header.AutoclearFeatures != 0)
                 _file.WriteUInt64(Qcow2Header.AutoclearFeaturesOffset, 0); // we do not keep bitmaps up to date
@@ -63,8 +64,13 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
         }
     }
 
-    /// <summary>Opens an existing image; throws <see cref="Qcow2Exception"/> with a one-line reason if it cannot be used.</summary>
-    public static Qcow2Image Open(string path, bool readOnly = false) => new(path, readOnly, []);
+    /// <summary>
+    /// Opens an existing image and its backing chain (backing files are opened read-only); throws
+    /// <see cref="Qcow2Exception"/> with a one-line reason if it cannot be used. Opening a dirty image
+    /// for writing repairs its refcounts first. <paramref name="cacheBytes"/> bounds the memory used
+    /// for cached L2 tables and for cached refcount blocks (at least 4 tables each).
+    /// </summary>
+    public static Qcow2Image Open(string path, bool readOnly = false, long cacheBytes = DefaultCacheBytes) => new(path, readOnly, cacheBytes, []);
 
     public string Path => _file.Path;
 
@@ -164,7 +170,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
         return l1;
     }
 
-    private IGuestData? OpenBacking(HashSet<string> chain)
+    private IGuestData? OpenBacking(long cacheBytes, HashSet<string> chain)
     {
         if (_header.BackingFile is not { } name) return null;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".";
@@ -175,7 +181,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
             throw new Qcow2Exception($"{Path}: backing chain loop: '{name}' is already in the chain");
         return format switch
         {
-            "qcow2" => new Qcow2Image(backingPath, readOnly: true, chain),
+            "qcow2" => new Qcow2Image(backingPath, readOnly: true, cacheBytes, chain),
             "raw" => new RawGuestData(backingPath),
             _ => throw new Qcow2Exception($"{Path}: backing format '{format}' is not supported (qcow2 or raw)"),
         };

@@ -140,6 +140,17 @@ public sealed class WriteTests
         Assert.Contains("snap2", list);
     }
 
+    [Theory]
+    [InlineData("cluster_size=512")]
+    [InlineData("extended_l2=on,cluster_size=16384")]
+    public void TinyCachesEvictTablesWithoutLosingUpdates(string options)
+    {
+        using var dir = new TempDir();
+        QemuImg.MustRun("create", "-f", "qcow2", "-o", options, dir["disk.qcow2"], Size.ToString());
+        var shadow = new byte[Size];
+        WriteAndJudge(dir, "disk.qcow2", shadow, 61, cacheBytes: 1);
+    }
+
     [Fact]
     public void ZeroClustersAndV2ImagesAcceptWrites()
     {
@@ -154,10 +165,10 @@ public sealed class WriteTests
     }
 
     /// <summary>Seeded writes (sector-aligned through IBlockDevice, byte-exact through Write), then qemu-img's verdict.</summary>
-    private static void WriteAndJudge(TempDir dir, string name, byte[] shadow, int seed, int count = 120)
+    private static void WriteAndJudge(TempDir dir, string name, byte[] shadow, int seed, int count = 120, long cacheBytes = Qcow2Image.DefaultCacheBytes)
     {
         var random = new Random(seed);
-        using (var image = Qcow2Image.Open(dir[name]))
+        using (var image = Qcow2Image.Open(dir[name], cacheBytes: cacheBytes))
         {
             for (var i = 0; i < count; i++)
             {
