@@ -151,6 +151,26 @@ public sealed class WriteTests
         WriteAndJudge(dir, "disk.qcow2", shadow, 61, cacheBytes: 1);
     }
 
+    [Theory]
+    [InlineData("cluster_size=4096")]
+    [InlineData("cluster_size=65536,compat=0.10")]
+    [InlineData("extended_l2=on,cluster_size=32k")]
+    public void WritesAfterAQemuSnapshotCopyTheSharedL2TablesAndClusters(string options)
+    {
+        using var dir = new TempDir();
+        QemuImg.MustRun("create", "-f", "qcow2", "-o", options, dir["disk.qcow2"], Size.ToString());
+        var shadow = new byte[Size];
+        WriteAndJudge(dir, "disk.qcow2", shadow, 71, count: 40);
+        var atSnapshot = (byte[])shadow.Clone();
+        QemuImg.MustRun("snapshot", "-c", "s1", dir["disk.qcow2"]); // every L2 table and cluster now shared
+        WriteAndJudge(dir, "disk.qcow2", shadow, 72, count: 40);
+        QemuImg.MustRun("convert", "-O", "raw", "-l", "snapshot.name=s1", dir["disk.qcow2"], dir["s1.raw"]);
+        AssertSame(atSnapshot, File.ReadAllBytes(dir["s1.raw"]));
+        QemuImg.MustRun("snapshot", "-d", "s1", dir["disk.qcow2"]); // qemu frees what only s1 held: refcounts must add up
+        QemuImg.AssertClean(dir["disk.qcow2"]);
+        AssertSame(shadow, QemuImg.ToRaw(dir["disk.qcow2"], dir.Path));
+    }
+
     [Fact]
     public void ZeroClustersAndV2ImagesAcceptWrites()
     {
