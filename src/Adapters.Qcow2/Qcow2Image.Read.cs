@@ -96,7 +96,8 @@ public sealed partial class Qcow2Image
         if ((entry & CompressedFlag) != 0)
         {
             var (start, end) = CompressedRange(entry);
-            if (end > _file.Length)
+            // The sector count may round the last compressed cluster a little past the end of the file.
+            if (start >= _file.Length || end > _file.Length + _header.ClusterSize)
                 throw Corrupt($"L2 entry {index} of the table at 0x{tableOffset:x} (compressed, 0x{start:x}..0x{end:x}) points past the end of the file");
             return;
         }
@@ -115,6 +116,14 @@ public sealed partial class Qcow2Image
         var start = (long)(entry & ((1UL << offsetBits) - 1));
         var extraSectors = (long)((entry & ~(CopiedFlag | CompressedFlag)) >> offsetBits);
         return (start, (start & ~511L) + (extraSectors + 1) * 512);
+    }
+
+    /// <summary>Host clusters a compressed cluster's bytes occupy inside the file (each holds one reference for it).</summary>
+    private (long First, long Last) CompressedClusters(ulong entry)
+    {
+        var (start, end) = CompressedRange(entry);
+        end = Math.Min(end, Math.Max(start + 1, _file.Length));
+        return (start >> _header.ClusterBits, (end - 1) >> _header.ClusterBits);
     }
 
     private byte[] Decompress(ulong entry)

@@ -65,8 +65,8 @@ public sealed partial class Qcow2Image
                 var entry = table[e];
                 if ((entry & CompressedFlag) != 0)
                 {
-                    var (start, end) = CompressedRange(entry);
-                    reference(start, end - start, "compressed cluster");
+                    var (first, last) = CompressedClusters(entry);
+                    reference(first << _header.ClusterBits, (last - first + 1) << _header.ClusterBits, "compressed cluster");
                 }
                 else if ((entry & OffsetMask) != 0) reference((long)(entry & OffsetMask), 1, "data cluster");
             }

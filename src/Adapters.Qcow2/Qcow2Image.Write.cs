@@ -110,8 +110,8 @@ public sealed partial class Qcow2Image
     {
         if ((entry & CompressedFlag) != 0)
         {
-            var (start, end) = CompressedRange(entry);
-            for (var c = start >> _header.ClusterBits; c <= (end - 1) >> _header.ClusterBits; c++) _refcounts.Decrement(c);
+            var (first, last) = CompressedClusters(entry);
+            for (var c = first; c <= last; c++) _refcounts.Decrement(c);
             return;
         }
         var host = (long)(entry & OffsetMask);

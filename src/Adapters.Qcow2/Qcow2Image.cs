@@ -59,6 +59,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
         }
         catch
         {
+            _backing?.Dispose();
             _file.Dispose();
             throw;
         }
