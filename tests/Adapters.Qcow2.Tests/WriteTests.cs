@@ -50,6 +50,25 @@ public sealed class WriteTests
     }
 
     [Fact]
+    public void CreatedImageWithAHugeL1NeedsSeveralRefcountBlocks()
+    {
+        using var dir = new TempDir();
+        const long size = 20L << 30; // 512-byte clusters: a 5 MiB L1 table, counted by 40 refcount blocks
+        using (var image = Qcow2Image.Create(dir["big.qcow2"], size, 9))
+        {
+            image.Write(size - 3, new byte[] { 1, 2, 3 });
+            image.Write(12345, new byte[] { 4, 5 });
+        }
+        QemuImg.AssertClean(dir["big.qcow2"]);
+        var (_, info) = QemuImg.Run("info", "--output=json", dir["big.qcow2"]);
+        Assert.Contains($"\"virtual-size\": {size}", info);
+        using var reopened = Qcow2Image.Open(dir["big.qcow2"], readOnly: true);
+        var tail = new byte[4];
+        reopened.ReadGuest(size - 4, tail);
+        Assert.Equal(new byte[] { 0, 1, 2, 3 }, tail);
+    }
+
+    [Fact]
     public void CreatedImageIsWhatQemuImgInfoExpects()
     {
         using var dir = new TempDir();
