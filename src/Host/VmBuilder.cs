@@ -21,7 +21,7 @@ public static class VmBuilder
 {
     public sealed class Disks : IDisposable
     {
-        public List<RawImageBlockDevice> Images { get; } = [];
+        public List<IDisposable> Images { get; } = [];
         public List<MonitorBlockInfo> Info { get; } = [];
 
         public void Dispose()
@@ -95,43 +95,19 @@ public static class VmBuilder
         var attached = new IBlockDevice?[MachineConfig.MaxDisks];
         foreach (var drive in drives)
         {
-            RejectQcow2(drive.Path);
-            RawImageBlockDevice image;
-            try
-            {
-                image = new RawImageBlockDevice(drive.Path, readOnly: drive.ReadOnly || overlay);
-            }
-            catch (DiskImageException e)
-            {
-                throw new CommandLineException(e.Message);
-            }
-            disks.Images.Add(image);
+            var image = DiskImages.Open(drive, readOnly: drive.ReadOnly || overlay, warning => Console.Error.WriteLine($"hexemu: warning: {warning}"));
+            disks.Images.Add(image.Owner);
             string device = drive.Interface == DriveInterface.Ide ? $"ide{drive.Index / 2}-hd{drive.Index % 2}" : drive.Id;
             string? attachedTo = null;
             if (drive.Interface == DriveInterface.Ide)
             {
-                attached[drive.Index] = overlay ? new CopyOnWriteBlockDevice(image, drive.ReadOnly) : image;
+                attached[drive.Index] = overlay ? new CopyOnWriteBlockDevice(image.Device, drive.ReadOnly) : image.Device;
                 attachedTo = $"/machine/ide{drive.Index / 2}/unit{drive.Index % 2}";
             }
-            disks.Info.Add(new MonitorBlockInfo(device, $"#block{100 + disks.Info.Count}", drive.Path, "raw", drive.ReadOnly, attachedTo));
+            string format = image.Format == DriveFormat.Qcow2 ? "qcow2" : "raw";
+            disks.Info.Add(new MonitorBlockInfo(device, $"#block{100 + disks.Info.Count}", drive.Path, format, drive.ReadOnly, attachedTo));
         }
         return attached;
-    }
-
-    /// <summary>A qcow2 image given as raw would hand the guest its metadata as data: refuse it.</summary>
-    private static void RejectQcow2(string path)
-    {
-        try
-        {
-            using var file = File.OpenRead(path);
-            Span<byte> magic = stackalloc byte[4];
-            if (file.Read(magic) == 4 && magic.SequenceEqual("QFI\xfb"u8))
-                throw new CommandLineException($"'{path}' is a qcow2 image; HexEmu reads only raw disk images for now (format=raw)");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The disk layer reports an unreadable image with its own message.
-        }
     }
 
     private static MultibootBoot MultibootFor(string kernelPath, HostOptions options, uint ramBytes)

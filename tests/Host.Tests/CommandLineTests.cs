@@ -451,7 +451,12 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("file=x,format=qcow2", "-drive file=x,format=qcow2: format 'qcow2' not supported by hexemu yet (raw only)")]
+    [InlineData("file=x,format=qcow2", DriveFormat.Qcow2)]
+    [InlineData("file=x,format=raw", DriveFormat.Raw)]
+    [InlineData("file=x", null)] // probed when the image is opened
+    public void Drive_formats(string value, DriveFormat? format) => Assert.Equal(format, Parse("-drive", value).Drives.Single().Format);
+
+    [Theory]
     [InlineData("file=x,format=qcow3", "-drive file=x,format=qcow3: Unknown driver 'qcow3'")] // qemu's text
     [InlineData("file=x,if=scsi", "-drive file=x,if=scsi: interface 'scsi' not supported by hexemu (ide or none)")]
     [InlineData("file=x,media=cdrom", "-drive file=x,media=cdrom: media=cdrom not supported by hexemu yet")]

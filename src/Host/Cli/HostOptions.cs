@@ -95,7 +95,13 @@ public sealed record DebugConDevice(ushort IoBase, string ChardevId)
 public enum DriveInterface { Ide, None }
 
 /// <summary>A raw disk image. For if=ide, <paramref name="Index"/> is resolved: bus = Index / 2, unit = Index % 2.</summary>
-public sealed record DriveSpec(string Path, DriveInterface Interface, int Index, string Id, bool ReadOnly);
+public sealed record DriveSpec(string Path, DriveInterface Interface, int Index, string Id, bool ReadOnly)
+{
+    /// <summary>format=; null when not given, and the image's first bytes decide (QEMU's probing).</summary>
+    public DriveFormat? Format { get; init; }
+}
+
+public enum DriveFormat { Raw, Qcow2 }
 
 public enum RtcBase { Utc, LocalTime, Fixed }
 

@@ -60,12 +60,13 @@ public static partial class QemuCommandLine
             if (args.Has(key)) throw args.Error($"drive option '{key}' is not supported by hexemu");
         string file = args.Get("file") ?? "";
         if (file.Length == 0) throw args.Error("file= is required (empty drives are not supported by hexemu)");
-        switch (args.Get("format"))
+        DriveFormat? format = args.Get("format") switch
         {
-            case null or "raw": break;
-            case "qcow2": throw args.Error("format 'qcow2' not supported by hexemu yet (raw only)");
-            case var other: throw args.Error($"Unknown driver '{other}'");
-        }
+            null => null,
+            "raw" => DriveFormat.Raw,
+            "qcow2" => DriveFormat.Qcow2,
+            var other => throw args.Error($"Unknown driver '{other}'"),
+        };
         var face = args.Get("if") switch
         {
             null or "ide" => DriveInterface.Ide,
@@ -94,13 +95,15 @@ public static partial class QemuCommandLine
             if (unit > 1) throw args.Error($"unit {unit} too big (max is 1)");
             index = (int)(bus * 2 + unit);
         }
-        return new DriveDraft($"-drive {value}", file, face, index, args.Get("id"), args.GetBool("readonly", false));
+        return new DriveDraft($"-drive {value}", file, face, index, args.Get("id"), args.GetBool("readonly", false)) { Format = format };
     }
 }
 
 /// <summary>A drive before automatic indexes and ids are assigned.</summary>
 internal sealed record DriveDraft(string Option, string Path, DriveInterface Interface, int? Index, string? Id, bool ReadOnly)
 {
+    public DriveFormat? Format { get; init; }
+
     public static DriveDraft FromLegacy(string option, string path, int index) =>
         new($"{option} {path}", path, DriveInterface.Ide, index, null, false);
 
@@ -128,7 +131,7 @@ internal sealed record DriveDraft(string Option, string Path, DriveInterface Int
             }
             string id = d.Id ?? (d.Interface == DriveInterface.Ide ? $"ide{index / 2}-hd{index % 2}" : $"none{index}");
             if (result.Any(r => r.Id == id)) throw new CommandLineException($"{d.Option}: Duplicate ID '{id}' for drive");
-            result.Add(new DriveSpec(d.Path, d.Interface, index, id, d.ReadOnly));
+            result.Add(new DriveSpec(d.Path, d.Interface, index, id, d.ReadOnly) { Format = d.Format });
         }
         return result;
     }

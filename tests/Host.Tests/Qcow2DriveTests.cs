@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace HexEmu.Host.Tests;
+
+/// <summary>
+/// IDE disks on qcow2 images through the real process: the ata guest (which reads, writes and
+/// puts back sectors on both channels) passes on images made by real qemu-img, which then finds
+/// them clean and with the guest's data; under record/replay the images are not touched.
+/// </summary>
+public sealed class Qcow2DriveTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly string _dir = Directory.CreateTempSubdirectory("hexemu-qcow2-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Qcow2Copy(string name, string options = "")
+    {
+        string path = Path.Combine(_dir, name);
+        QemuImg($"convert -f raw -O qcow2 {options} {HexEmuProcess.GuestPath("ata.img")} {path}");
+        return path;
+    }
+
+    private static (int ExitCode, string Output) QemuImg(string arguments)
+    {
+        var psi = new ProcessStartInfo("qemu-img", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(Timeout), $"qemu-img {arguments} did not finish");
+        return (p.ExitCode, output);
+    }
+
+    private HexEmuProcess.Result RunAtaGuest(string drive0, string drive2, params string[] extra)
+    {
+        string serial = Path.Combine(_dir, "serial.txt");
+        File.Delete(serial);
+        var r = HexEmuProcess.Run(Timeout, [.. (string[])["-kernel", HexEmuProcess.GuestPath("ata.elf"), "-display", "none",
+            "-device", "isa-debug-exit", "-serial", $"file:{serial}", "-drive", drive0, "-drive", drive2], .. extra]);
+        Assert.Equal(File.ReadAllText(HexEmuProcess.GuestPath("ata.expected")), File.ReadAllText(serial));
+        return r;
+    }
+
+    [Fact]
+    public void The_ata_guest_passes_on_qcow2_images_which_qemu_img_then_finds_clean()
+    {
+        string primary = Qcow2Copy("primary.qcow2");
+        string secondary = Qcow2Copy("secondary.qcow2", "-o cluster_size=4096");
+        var r = RunAtaGuest($"file={primary},format=qcow2,if=ide,index=0", $"file={secondary},if=ide,index=2"); // the second one probed
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal("", r.Stderr);
+        foreach (var image in new[] { primary, secondary })
+        {
+            var check = QemuImg($"check {image}");
+            Assert.True(check.ExitCode == 0, check.Output);
+            // The guest puts back every sector it wrote: the disk holds the original data again.
+            string raw = image + ".raw";
+            Assert.Equal(0, QemuImg($"convert -O raw {image} {raw}").ExitCode);
+            Assert.Equal(File.ReadAllBytes(HexEmuProcess.GuestPath("ata.img")), File.ReadAllBytes(raw));
+        }
+    }
+
+    [Fact]
+    public void A_raw_image_given_without_format_is_probed_with_a_warning()
+    {
+        string raw = Path.Combine(_dir, "disk.img");
+        File.Copy(HexEmuProcess.GuestPath("ata.img"), raw);
+        string other = Path.Combine(_dir, "disk2.img");
+        File.Copy(HexEmuProcess.GuestPath("ata.img"), other);
+        var r = RunAtaGuest($"file={raw},if=ide,index=0", $"file={other},format=raw,if=ide,index=2");
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal($"hexemu: warning: Image format was not specified for '{raw}' and probing guessed raw; specify format=raw to remove this warning\n", r.Stderr);
+    }
+
+    [Fact]
+    public void Recording_leaves_qcow2_images_untouched()
+    {
+        string primary = Qcow2Copy("primary.qcow2");
+        string secondary = Qcow2Copy("secondary.qcow2");
+        byte[] before = SHA256.HashData(File.ReadAllBytes(primary));
+        var r = RunAtaGuest($"file={primary},format=qcow2,if=ide,index=0", $"file={secondary},format=qcow2,if=ide,index=2",
+            "-icount", $"shift=3,rr=record,rrfile={Path.Combine(_dir, "ata.rr")}");
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(primary)));
+    }
+
+    [Fact]
+    public void A_corrupt_image_is_a_one_line_error()
+    {
+        string bad = Path.Combine(_dir, "bad.qcow2");
+        File.WriteAllBytes(bad, [0x51, 0x46, 0x49, 0xFB, 0, 0, 0, 9]); // the magic, version 9, and nothing else
+        var r = HexEmuProcess.Run(Timeout, "-kernel", HexEmuProcess.GuestPath("ata.elf"), "-display", "none", "-drive", $"file={bad},format=qcow2");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("hexemu: ", r.Stderr);
+        Assert.Contains(bad, r.Stderr);
+        Assert.Equal(1, r.Stderr.Count(c => c == '\n'));
+    }
+}
