@@ -440,7 +440,7 @@ public class CommandLineTests
         Assert.Equal(
         [
             new DriveSpec("b.img", DriveInterface.Ide, 1, "ide0-hd1", false),
-            new DriveSpec("a.img", DriveInterface.Ide, 0, "ide0-hd0", false),
+            new DriveSpec("a.img", DriveInterface.Ide, 0, "ide0-hd0", false) { Format = DriveFormat.Raw },
             new DriveSpec("c.img", DriveInterface.Ide, 3, "disk", true),
             new DriveSpec("d.img", DriveInterface.Ide, 2, "ide1-hd0", false),
             new DriveSpec("n.img", DriveInterface.None, 0, "n", false),
