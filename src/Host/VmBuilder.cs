@@ -44,7 +44,7 @@ public static class VmBuilder
             NoReboot = options.NoReboot,
             Time = TimeModeFor(options.Icount),
             RtcBaseUnixSeconds = RtcBase(options.Rtc, clock),
-            Disks = OpenDisks(options.Drives, disks, overlay: options.RecordReplay is not null),
+            Disks = OpenDisks(options.Drives, disks, overlayAll: options.RecordReplay is not null || options.Snapshot),
         };
         if (options.KernelPath is { } kernel)
         {
@@ -85,16 +85,18 @@ public static class VmBuilder
     };
 
     /// <summary>
-    /// Opens every -drive image. With <paramref name="overlay"/> (recording or replaying) each image
-    /// is opened read-only and the guest writes to an in-memory copy-on-write layer instead, so
-    /// that the images stay what the recording's header identified; the drive's own read-only
-    /// flag (what the guest sees) is kept.
+    /// Opens every -drive image. A drive with snapshot=on, or every drive under -snapshot or while
+    /// recording or replaying (<paramref name="overlayAll"/>), is opened read-only and the guest
+    /// writes to an in-memory copy-on-write layer instead, so the image stays as it was (for a
+    /// replay: as the recording's header identified it); the drive's own read-only flag (what the
+    /// guest sees) is kept.
     /// </summary>
-    internal static IBlockDevice?[] OpenDisks(IReadOnlyList<DriveSpec> drives, Disks disks, bool overlay)
+    internal static IBlockDevice?[] OpenDisks(IReadOnlyList<DriveSpec> drives, Disks disks, bool overlayAll)
     {
         var attached = new IBlockDevice?[MachineConfig.MaxDisks];
         foreach (var drive in drives)
         {
+            bool overlay = overlayAll || drive.Snapshot;
             var image = DiskImages.Open(drive, readOnly: drive.ReadOnly || overlay, warning => Console.Error.WriteLine($"hexemu: warning: {warning}"));
             disks.Images.Add(image.Owner);
             string device = drive.Interface == DriveInterface.Ide ? $"ide{drive.Index / 2}-hd{drive.Index % 2}" : drive.Id;

@@ -51,7 +51,6 @@ public class CommandLineTests
     [InlineData("-S", "-S: not supported by hexemu yet (starting paused needs the GDB stub)")]
     [InlineData("-s", "-s: not supported by hexemu yet (no GDB stub)")]
     [InlineData("-gdb", "-gdb: not supported by hexemu yet (no GDB stub)")]
-    [InlineData("-snapshot", "-snapshot: not supported by hexemu yet (disk writes go to the image)")]
     public void Unknown_unsupported_and_incomplete_options_are_one_line_errors(string option, string message) =>
         Assert.Equal(message, Error(option));
 
@@ -448,6 +447,15 @@ public class CommandLineTests
         ], o.Drives);
         Assert.Equal(3, Parse("-hdd", "x").Drives.Single().Index);
         Assert.Equal(2, Parse("-hdc", "x").Drives.Single().Index);
+    }
+
+    [Fact]
+    public void Snapshot_on_a_drive_and_for_all_drives()
+    {
+        Assert.True(Parse("-drive", "file=x,snapshot=on").Drives.Single().Snapshot);
+        Assert.False(Parse("-drive", "file=x").Drives.Single().Snapshot);
+        Assert.True(Parse("-snapshot", "-drive", "file=x").Snapshot);
+        Assert.False(Parse("-drive", "file=x").Snapshot);
     }
 
     [Theory]

@@ -84,6 +84,23 @@ public sealed class Qcow2DriveTests : IDisposable
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(primary)));
     }
 
+    [Theory]
+    [InlineData("snapshot=on")]
+    [InlineData("-snapshot")]
+    public void With_snapshot_the_guest_writes_but_the_images_stay_as_they_were(string how)
+    {
+        string primary = Qcow2Copy("primary.qcow2");
+        string secondary = Path.Combine(_dir, "secondary.img");
+        File.Copy(HexEmuProcess.GuestPath("ata.img"), secondary);
+        byte[] qcow2Before = File.ReadAllBytes(primary), rawBefore = File.ReadAllBytes(secondary);
+        string option = how == "snapshot=on" ? ",snapshot=on" : "";
+        string[] extra = how == "-snapshot" ? ["-snapshot"] : [];
+        var r = RunAtaGuest($"file={primary},format=qcow2,if=ide,index=0{option}", $"file={secondary},format=raw,if=ide,index=2{option}", extra);
+        Assert.Equal(3, r.ExitCode); // the writes worked, as the guest saw them
+        Assert.Equal(qcow2Before, File.ReadAllBytes(primary));
+        Assert.Equal(rawBefore, File.ReadAllBytes(secondary));
+    }
+
     [Fact]
     public void A_corrupt_image_is_a_one_line_error()
     {

@@ -59,7 +59,7 @@ public sealed class RecordReplayDiskTests : IDisposable
         string path = Image(128);
         byte[] original = File.ReadAllBytes(path);
         using var disks = new VmBuilder.Disks();
-        var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 0, "ide0-hd0", ReadOnly: false)], disks, overlay: true);
+        var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 0, "ide0-hd0", ReadOnly: false)], disks, overlayAll: true);
         var disk = attached[0]!;
         Assert.IsType<CopyOnWriteBlockDevice>(disk);
         Assert.False(disk.IsReadOnly); // the guest still sees a writable disk
@@ -80,7 +80,7 @@ public sealed class RecordReplayDiskTests : IDisposable
         byte[] original = File.ReadAllBytes(path);
         using (var disks = new VmBuilder.Disks())
         {
-            var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 0, "ide0-hd0", ReadOnly: false)], disks, overlay: false);
+            var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 0, "ide0-hd0", ReadOnly: false)], disks, overlayAll: false);
             WriteThroughIde(attached[0]!, lba: 10, count: 4, fill: 0x5A);
         }
         byte[] after = File.ReadAllBytes(path);
@@ -93,7 +93,7 @@ public sealed class RecordReplayDiskTests : IDisposable
     {
         string path = Image(16);
         using var disks = new VmBuilder.Disks();
-        var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 2, "ide1-hd0", ReadOnly: true)], disks, overlay: true);
+        var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 2, "ide1-hd0", ReadOnly: true)], disks, overlayAll: true);
         Assert.Null(attached[0]);
         Assert.True(attached[2]!.IsReadOnly);
         Assert.False(attached[2]!.TryWrite(0, new byte[512]));
@@ -107,7 +107,7 @@ public sealed class RecordReplayDiskTests : IDisposable
         // Another handle reading the file (as hashing it for the replay header does) does not get in the way.
         using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         using var disks = new VmBuilder.Disks();
-        var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 0, "ide0-hd0", ReadOnly: false)], disks, overlay: true);
+        var attached = VmBuilder.OpenDisks([new DriveSpec(path, DriveInterface.Ide, 0, "ide0-hd0", ReadOnly: false)], disks, overlayAll: true);
         Assert.True(attached[0]!.TryWrite(3, new byte[512]));
         Assert.Equal(new byte[512], ReadThroughDevice(attached[0]!, 3, 1));
     }

@@ -20,8 +20,9 @@ public static class HelpText
         -name NAME              set the name of the guest
 
         Block devices:
-        -drive file=F[,format=raw][,if=ide|none][,index=N][,bus=B,unit=U][,media=disk][,id=ID][,readonly=on]
-        -hda/-hdb/-hdc/-hdd FILE    IDE hard disk 0..3 (raw image)
+        -drive file=F[,format=raw|qcow2][,if=ide|none][,index=N][,bus=B,unit=U][,media=disk][,id=ID][,readonly=on][,snapshot=on]
+        -hda/-hdb/-hdc/-hdd FILE    IDE hard disk 0..3
+        -snapshot               guest disk writes go to a temporary overlay (as snapshot=on on every drive)
 
         Boot:
         -bios FILE              firmware ROM image (64-256 KiB)

@@ -51,6 +51,8 @@ public sealed record HostOptions
     public bool NoGraphic { get; init; }
     public bool NoDefaults { get; init; }
     public bool NoReboot { get; init; }
+    /// <summary>-snapshot: every disk as with snapshot=on (guest writes go to a temporary overlay).</summary>
+    public bool Snapshot { get; init; }
     public bool NoShutdown { get; init; }
 }
 
@@ -99,6 +101,9 @@ public sealed record DriveSpec(string Path, DriveInterface Interface, int Index,
 {
     /// <summary>format=; null when not given, and the image's first bytes decide (QEMU's probing).</summary>
     public DriveFormat? Format { get; init; }
+
+    /// <summary>snapshot=on: guest writes go to a temporary overlay and the image is never modified.</summary>
+    public bool Snapshot { get; init; }
 }
 
 public enum DriveFormat { Raw, Qcow2 }

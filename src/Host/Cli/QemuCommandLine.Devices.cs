@@ -56,7 +56,7 @@ public static partial class QemuCommandLine
     {
         var args = OptionArgs.Parse("-drive", value, null,
             "file", "format", "if", "index", "bus", "unit", "media", "id", "readonly", "cache", "snapshot", "aio", "discard");
-        foreach (string key in (string[])["cache", "snapshot", "aio", "discard"])
+        foreach (string key in (string[])["cache", "aio", "discard"])
             if (args.Has(key)) throw args.Error($"drive option '{key}' is not supported by hexemu");
         string file = args.Get("file") ?? "";
         if (file.Length == 0) throw args.Error("file= is required (empty drives are not supported by hexemu)");
@@ -95,7 +95,11 @@ public static partial class QemuCommandLine
             if (unit > 1) throw args.Error($"unit {unit} too big (max is 1)");
             index = (int)(bus * 2 + unit);
         }
-        return new DriveDraft($"-drive {value}", file, face, index, args.Get("id"), args.GetBool("readonly", false)) { Format = format };
+        return new DriveDraft($"-drive {value}", file, face, index, args.Get("id"), args.GetBool("readonly", false))
+        {
+            Format = format,
+            Snapshot = args.GetBool("snapshot", false),
+        };
     }
 }
 
@@ -103,6 +107,7 @@ public static partial class QemuCommandLine
 internal sealed record DriveDraft(string Option, string Path, DriveInterface Interface, int? Index, string? Id, bool ReadOnly)
 {
     public DriveFormat? Format { get; init; }
+    public bool Snapshot { get; init; }
 
     public static DriveDraft FromLegacy(string option, string path, int index) =>
         new($"{option} {path}", path, DriveInterface.Ide, index, null, false);
@@ -131,7 +136,7 @@ internal sealed record DriveDraft(string Option, string Path, DriveInterface Int
             }
             string id = d.Id ?? (d.Interface == DriveInterface.Ide ? $"ide{index / 2}-hd{index % 2}" : $"none{index}");
             if (result.Any(r => r.Id == id)) throw new CommandLineException($"{d.Option}: Duplicate ID '{id}' for drive");
-            result.Add(new DriveSpec(d.Path, d.Interface, index, id, d.ReadOnly) { Format = d.Format });
+            result.Add(new DriveSpec(d.Path, d.Interface, index, id, d.ReadOnly) { Format = d.Format, Snapshot = d.Snapshot });
         }
         return result;
     }
