@@ -55,6 +55,7 @@ public sealed partial class Qcow2Image
         CheckRefcountRoom(shared);
         try
         {
+            MarkDirty(true);
             var vmL1 = WriteVmState(vmState);
             ClearActiveCopiedFlags(diskL1.Length);
             foreach (var cluster in shared) _refcounts.Increment(cluster);
@@ -67,6 +68,7 @@ public sealed partial class Qcow2Image
             var entry = Qcow2SnapshotTable.NewEntry(id, name, l1Offset, snapshotL1Size, (ulong)vmState.Length, stored, vmClockNs, icount, Size);
             var snapshot = new Qcow2Snapshot(id, name, l1Offset, snapshotL1Size, (ulong)vmState.Length, stored, vmClockNs, icount, Size) { Entry = entry };
             SwitchSnapshotTable([.. Snapshots, snapshot]);
+            MarkDirty(false);
             return id;
         }
         catch (Exception e) when (e is Qcow2Exception or IOException)
@@ -171,13 +173,30 @@ public sealed partial class Qcow2Image
     {
         try
         {
-            return change();
+            MarkDirty(true);
+            var result = change();
+            MarkDirty(false);
+            return result;
         }
         catch (Exception e) when (e is Qcow2Exception or IOException)
         {
             _brokenForWrites = true;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Sets the dirty bit (version 3) for the length of a snapshot operation: if the process dies
+    /// half way, the next open for writing (ours or QEMU's) recounts the refcounts and fixes the
+    /// COPIED flags, so the leaks and stale flags an interruption leaves do not outlive it.
+    /// </summary>
+    private void MarkDirty(bool dirty)
+    {
+        if (_header.Version < 3) return;
+        _file.Flush();
+        var features = dirty ? _header.IncompatibleFeatures | Qcow2Header.DirtyBit : _header.IncompatibleFeatures & ~Qcow2Header.DirtyBit;
+        _file.WriteUInt64(Qcow2Header.IncompatibleFeaturesOffset, features);
+        _file.Flush();
     }
 
     private ulong[] LoadL1At(long offset, int size)

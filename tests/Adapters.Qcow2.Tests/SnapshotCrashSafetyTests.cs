@@ -10,7 +10,8 @@ namespace HexEmu.Adapters.Qcow2.Tests;
 /// refcount 1 (an interrupted flag fix-up; harmless, it only costs a copy-on-write, and no write
 /// order can avoid every such window). A flag SET on a shared cluster would be real corruption and
 /// fails. The older snapshot stays readable, the active disk is either wholly old or wholly new, and
-/// a snapshot that made it into the table is complete.
+/// a snapshot that made it into the table is complete. The next open for writing (the dirty bit was
+/// set during the operation) leaves an image qemu-img check finds entirely clean.
 /// </summary>
 public sealed partial class SnapshotCrashSafetyTests
 {
@@ -88,6 +89,11 @@ public sealed partial class SnapshotCrashSafetyTests
                 Assert.Equal(Patterns.Mixed(300_000, 21, 2000), image.ReadSnapshotVmState("new"));
                 AssertSame(activeDisk, SnapshotDisk(dir, path, made.Id));
             }
+            image.Dispose();
+            // The operation left the dirty bit set: opening for writing repairs what it left behind.
+            Qcow2Image.Open(path).Dispose();
+            QemuImg.AssertClean(path);
+            AssertSame(active, QemuImg.ToRaw(path, dir.Path));
         }
     }
 
