@@ -33,6 +33,50 @@ public sealed class SnapshotTests
         Assert.Null(image.FindSnapshot("snap3"));
     }
 
+    [Fact]
+    public void QemuMadeSnapshotsApplyAndDeleteAsQemuImgDoes()
+    {
+        // SHA-256 values from MANIFEST.md: what qemu-img's own apply/delete produced on this fixture.
+        const string activeSha = "37304c7692c03dcb0fba628785a0991a8c39175d6cb1aa3d9634e5783a6bc7a6";
+        const string snap1Sha = "347fbad1c8c8eb6318abece1243e1b08e811aadd449b84a74360bc6f98f306a9";
+        const string snap2Sha = "dd4df478fe1b27c3ca630bc38d262c277dc05b4c750fbf866138a966f42f2d67";
+        using var dir = new TempDir();
+        var path = dir.CopyFixture("snapshots.qcow2");
+        string Sha(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        string SnapshotSha(string id)
+        {
+            QemuImg.MustRun("convert", "-l", "snapshot.id=" + id, "-O", "raw", path, dir["s.raw"]);
+            return Sha(File.ReadAllBytes(dir["s.raw"]));
+        }
+
+        using (var image = Qcow2Image.Open(path)) image.DeleteSnapshot("snap1");
+        QemuImg.AssertClean(path);
+        Assert.Equal(activeSha, Sha(QemuImg.ToRaw(path, dir.Path)));
+        Assert.Equal(snap2Sha, SnapshotSha("2"));
+
+        path = dir.CopyFixture("snapshots.qcow2");
+        using (var image = Qcow2Image.Open(path))
+        {
+            image.ApplySnapshot("snap1");
+            Assert.Empty(image.ReadSnapshotVmState("snap1"));
+        }
+        QemuImg.AssertClean(path);
+        Assert.Equal(snap1Sha, Sha(QemuImg.ToRaw(path, dir.Path)));
+        Assert.Equal(snap1Sha, SnapshotSha("1"));
+        Assert.Equal(snap2Sha, SnapshotSha("2"));
+        using (var image = Qcow2Image.Open(path))
+        {
+            image.DeleteSnapshot("1");
+            image.Write(0x1000, new byte[] { 7 }); // the cluster is now owned by the active layer alone
+        }
+        QemuImg.AssertClean(path);
+        Assert.Equal(snap2Sha, SnapshotSha("2"));
+        using (var image = Qcow2Image.Open(path)) image.DeleteSnapshot("snap2");
+        QemuImg.AssertClean(path);
+        var (_, list) = QemuImg.Run("snapshot", "-l", path);
+        Assert.Equal("", list.Trim());
+    }
+
     [Theory]
     [InlineData("cluster_size=4096", 1)]
     [InlineData("cluster_size=65536", 2)]
