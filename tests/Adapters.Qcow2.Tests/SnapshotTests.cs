@@ -160,7 +160,9 @@ public sealed class SnapshotTests
         AssertSame(v2, QemuImg.ToRaw(path, dir.Path));
         var (_, list) = QemuImg.Run("snapshot", "-l", path);
         var line = list.Split('\n').Single(l => l.Contains("ours", StringComparison.Ordinal));
-        Assert.Matches(@"^2\s+ours\s+684 KiB\s+\S+ \S+\s+00:00:01\.500\s+12345\s*$", line);
+        // qemu-img prints the date in local time, as .NET's local zone sees it (both follow TZ / /etc/localtime).
+        var local = SomeDate.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        Assert.Matches($@"^2\s+ours\s+684 KiB\s+{local}\s+00:00:01\.500\s+12345\s*$", line);
         using (var image = Qcow2Image.Open(path))
         {
             Assert.Equal(vm, image.ReadSnapshotVmState("ours"));
@@ -193,8 +195,21 @@ public sealed class SnapshotTests
             Assert.Contains("no snapshot 'nope'", Assert.Throws<Qcow2Exception>(() => image.DeleteSnapshot("nope")).Message);
         }
         Assert.Equal(before, File.ReadAllBytes(path));
-        using var readOnly = Qcow2Image.Open(path, readOnly: true);
-        Assert.Throws<Qcow2Exception>(() => readOnly.DeleteSnapshot("snap1"));
+        using (var readOnly = Qcow2Image.Open(path, readOnly: true))
+            Assert.Throws<Qcow2Exception>(() => readOnly.DeleteSnapshot("snap1"));
+
+        // 1-bit refcounts cannot count a cluster shared by the disk and a snapshot.
+        var narrow = dir["narrow.qcow2"];
+        QemuImg.MustRun("create", "-f", "qcow2", "-o", "refcount_bits=1", narrow, "1M");
+        using (var image = Qcow2Image.Open(narrow)) image.Write(0, new byte[] { 1 });
+        before = File.ReadAllBytes(narrow);
+        using (var image = Qcow2Image.Open(narrow))
+        {
+            Assert.Contains("1-bit refcounts", Assert.Throws<Qcow2Exception>(() => image.CreateSnapshot("s", [], 0, 0, SomeDate)).Message);
+            Assert.Empty(image.Snapshots);
+        }
+        Assert.Equal(before, File.ReadAllBytes(narrow));
+        QemuImg.AssertClean(narrow);
     }
 
     private static void AssertOurView(Qcow2Image image, Dictionary<string, Expected> model)
