@@ -15,6 +15,8 @@ namespace HexEmu.Adapters.Qcow2;
 /// </summary>
 public sealed partial class Qcow2Image
 {
+    private (long Offset, ulong[] Table)? _vmStateL1;
+
     private long BytesPerL1Entry => 1L << (_header.ClusterBits + _l2Bits);
 
     /// <summary>L1 entries that map the virtual disk; the VM-state area starts right after them.</summary>
@@ -149,7 +151,9 @@ public sealed partial class Qcow2Image
         var snapshot = FindSnapshot(idOrName) ?? throw new Qcow2Exception($"{Path}: no snapshot '{idOrName}'");
         if (offset < 0 || (ulong)offset + (ulong)destination.Length > snapshot.VmStateSize)
             throw new ArgumentOutOfRangeException(nameof(offset), $"{Path}: 0x{offset:x}+{destination.Length} is outside the VM state of '{snapshot.Name}'");
-        var l1 = LoadL1At(snapshot.L1TableOffset, snapshot.L1Size);
+        // Snapshot L1 tables never change in place: keep the last one for piecewise reads.
+        if (_vmStateL1?.Offset != snapshot.L1TableOffset) _vmStateL1 = (snapshot.L1TableOffset, LoadL1At(snapshot.L1TableOffset, snapshot.L1Size));
+        var l1 = _vmStateL1.Value.Table;
         var at = VmStateOffset + offset;
         var clusterSize = _header.ClusterSize;
         while (destination.Length > 0)
