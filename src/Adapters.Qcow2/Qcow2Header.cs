@@ -22,6 +22,8 @@ internal sealed class Qcow2Header
     public const int IncompatibleFeaturesOffset = 72;
     public const int AutoclearFeaturesOffset = 88;
     public const int RefcountTableOffsetField = 48;
+    public const int L1SizeField = 36; // l1_size then l1_table_offset: switched together in one write
+    public const int SnapshotCountField = 60; // nb_snapshots then snapshots_offset: switched together in one write
 
     // Incompatible feature bits.
     public const ulong DirtyBit = 1UL << 0;
@@ -42,12 +44,12 @@ internal sealed class Qcow2Header
     public int BackingFileSize { get; private init; }
     public int ClusterBits { get; private init; }
     public long Size { get; private init; }
-    public int L1Size { get; private init; }
-    public long L1TableOffset { get; private init; }
+    public int L1Size { get; set; }
+    public long L1TableOffset { get; set; }
     public long RefcountTableOffset { get; private init; }
     public int RefcountTableClusters { get; private init; }
-    public int SnapshotCount { get; private init; }
-    public long SnapshotsOffset { get; private init; }
+    public int SnapshotCount { get; set; }
+    public long SnapshotsOffset { get; set; }
     public ulong IncompatibleFeatures { get; private init; }
     public ulong CompatibleFeatures { get; private init; }
     public ulong AutoclearFeatures { get; private init; }

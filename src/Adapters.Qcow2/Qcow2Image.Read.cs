@@ -22,10 +22,11 @@ public sealed partial class Qcow2Image
         }
     }
 
-    private void ReadInCluster(long guestCluster, int inCluster, Span<byte> destination)
+    /// <summary>Reads inside one guest cluster through <paramref name="l1"/> (the active L1 table when null).</summary>
+    private void ReadInCluster(long guestCluster, int inCluster, Span<byte> destination, ulong[]? l1 = null)
     {
         var guestOffset = (guestCluster << _header.ClusterBits) + inCluster;
-        var (entry, bitmap) = GetL2Entry(guestCluster);
+        var (entry, bitmap) = GetL2Entry(guestCluster, l1 ?? _l1);
         if ((entry & CompressedFlag) != 0)
         {
             Decompress(entry).AsSpan(inCluster, destination.Length).CopyTo(destination);
@@ -68,10 +69,11 @@ public sealed partial class Qcow2Image
     }
 
     /// <summary>The L2 entry (and subcluster bitmap with extended L2) for a guest cluster; 0 when no L2 table maps it.</summary>
-    private (ulong Entry, ulong Bitmap) GetL2Entry(long guestCluster)
+    private (ulong Entry, ulong Bitmap) GetL2Entry(long guestCluster, ulong[] l1)
     {
         var l1Index = guestCluster >> _l2Bits;
-        var l2Offset = (long)(_l1[l1Index] & OffsetMask);
+        if (l1Index >= l1.Length) return (0, 0);
+        var l2Offset = (long)(l1[l1Index] & OffsetMask);
         if (l2Offset == 0) return (0, 0);
         var table = LoadL2(l2Offset);
         var index = (int)(guestCluster & ((1L << _l2Bits) - 1)) * _entryWords;

@@ -21,7 +21,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
 
     private readonly ImageFile _file;
     private readonly Qcow2Header _header;
-    private readonly ulong[] _l1;
+    private ulong[] _l1;
     private readonly BoundedCache<ulong[]> _l2Cache;
     private readonly RefcountStore _refcounts;
     private readonly IGuestData? _backing;
@@ -29,7 +29,7 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     private readonly int _entryWords; // 1 for standard L2 entries, 2 with extended L2 (entry + subcluster bitmap)
     private readonly byte[] _decompressed;
     private ulong _decompressedDescriptor = ulong.MaxValue;
-    private readonly long _snapshotTableBytes;
+    private long _snapshotTableBytes;
     private bool _brokenForWrites;
 
     private Qcow2Image(string path, bool readOnly, long cacheBytes, HashSet<string> chain)
@@ -87,7 +87,8 @@ public sealed partial class Qcow2Image : IBlockDevice, IGuestData
     public bool IsCorrupt => _header.IsCorrupt;
     public string? BackingFile => _header.BackingFile;
     public string? BackingFormat => _header.BackingFormat;
-    public IReadOnlyList<Qcow2Snapshot> Snapshots { get; }
+    /// <summary>The internal snapshots, in table order.</summary>
+    public IReadOnlyList<Qcow2Snapshot> Snapshots { get; private set; }
 
     /// <summary>Why the last <see cref="TryRead"/>/<see cref="TryWrite"/>/<see cref="TryFlush"/> failed.</summary>
     public string? LastError { get; private set; }
