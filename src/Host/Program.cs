@@ -138,8 +138,10 @@ public static class Program
     private static MonitorSession StartMonitor(PcMachine machine, MachineRunner runner, CharDevices chardevs, VmBuilder.Disks disks,
                                                Application.Ports.ICharBackend backend, IReplayMonitor? replay)
     {
+        var store = Storage.SnapshotStores.For(disks, out string? unavailable);
+        var snapshots = new MachineSnapshots(machine, runner, store, unavailable, new SystemHostClock());
         var target = new MachineMonitorTarget(machine, runner, () => Domain.Diagnostics.CpuStateDump.Format(machine.Cpu),
-            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info, replay);
+            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info, replay, snapshots);
         var session = new MonitorSession(backend, target);
         backend.InputAvailable += runner.Wake;
         if (chardevs.MonitorMuxFrontend is { } frontend)

@@ -22,6 +22,9 @@ public static class VmBuilder
     public sealed class Disks : IDisposable
     {
         public List<IDisposable> Images { get; } = [];
+
+        /// <summary>Every drive with its opened image, and whether guest writes go to an overlay instead of the image.</summary>
+        public List<(DriveSpec Drive, DiskImages.Opened Image, bool Overlaid)> Drives { get; } = [];
         public List<MonitorBlockInfo> Info { get; } = [];
 
         public void Dispose()
@@ -99,6 +102,7 @@ public static class VmBuilder
             bool overlay = overlayAll || drive.Snapshot;
             var image = DiskImages.Open(drive, readOnly: drive.ReadOnly || overlay, warning => Console.Error.WriteLine($"hexemu: warning: {warning}"));
             disks.Images.Add(image.Owner);
+            disks.Drives.Add((drive, image, overlay));
             string device = drive.Interface == DriveInterface.Ide ? $"ide{drive.Index / 2}-hd{drive.Index % 2}" : drive.Id;
             string? attachedTo = null;
             if (drive.Interface == DriveInterface.Ide)

@@ -69,4 +69,7 @@ public interface IMonitorTarget
 
     /// <summary>Record/replay in progress, or null when the machine runs live.</summary>
     IReplayMonitor? Replay => null;
+
+    /// <summary>VM snapshots (savevm/loadvm/delvm), or null when no drive can hold them.</summary>
+    IVmSnapshots? Snapshots => null;
 }

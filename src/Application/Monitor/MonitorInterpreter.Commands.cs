@@ -8,12 +8,15 @@ public sealed partial class MonitorInterpreter
     private MonitorCommand[] CreateCommands() =>
     [
         new("cont|c", "", "resume emulation", NoArguments(Continue)),
+        new("delvm", "tag", "delete a VM snapshot from its tag", DelVm),
         new("help|?", "[cmd]", "show the help", Help),
         new("info", "[subcommand]", "show various information about the system state", Info),
+        new("loadvm", "tag", "restore a VM snapshot from its tag", LoadVm),
         new("quit|q", "", "quit the emulator", NoArguments(Quit)),
         new("replay_break", "icount", "set breakpoint at the specified instruction count", ReplayBreak),
         new("replay_delete_break", "", "remove replay breakpoint", NoArguments(ReplayDeleteBreak)),
         new("replay_seek", "icount", "replay execution to the specified instruction count", ReplaySeek),
+        new("savevm", "[tag]", "save a VM snapshot. If no tag is provided, a new snapshot is created", SaveVm),
         new("stop|s", "", "stop emulation", NoArguments(Stop)),
         new("system_reset", "", "reset the system", NoArguments(_ => _target.SystemReset())),
         new("x", "/fmt addr", "virtual memory dump starting at 'addr'", (line, output) => Dump(line, output, physical: false)),

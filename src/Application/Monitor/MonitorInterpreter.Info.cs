@@ -15,6 +15,7 @@ public sealed partial class MonitorInterpreter
             "show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; " +
             "show the current CPU's registers if no argument is specified)", InfoRegisters),
         new("replay", "", "show record/replay information", NoArguments(InfoReplay)),
+        new("snapshots", "", "show the currently saved VM snapshots", NoArguments(InfoSnapshots)),
         new("status", "", "show the current VM status (running|paused)", NoArguments(InfoStatus)),
         new("version", "", "show the version of HexEmu", NoArguments(output => output.Append(_target.Version).Append('\n'))),
     ];

@@ -14,9 +14,12 @@ public sealed class MachineMonitorTarget(
     Func<string> dumpRegisters,
     IReadOnlyList<MonitorChardevInfo> chardevs,
     IReadOnlyList<MonitorBlockInfo> blockDevices,
-    IReplayMonitor? replay = null) : IMonitorTarget
+    IReplayMonitor? replay = null,
+    IVmSnapshots? snapshots = null) : IMonitorTarget
 {
     public IReplayMonitor? Replay => replay;
+
+    public IVmSnapshots? Snapshots => snapshots;
 
     public MonitorRunState RunState =>
         runner.InShutdown ? MonitorRunState.Shutdown

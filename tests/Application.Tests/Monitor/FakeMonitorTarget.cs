@@ -20,6 +20,7 @@ internal sealed class FakeMonitorTarget : IMonitorTarget
 
     public List<string> Calls { get; } = [];
     public IReplayMonitor? Replay { get; set; }
+    public IVmSnapshots? Snapshots { get; set; }
     public MonitorRunState RunState { get; set; } = MonitorRunState.Running;
     public string RegisterText { get; set; } = "EAX=00000000\n";
     public long CpuThreadId { get; set; } = 25605;

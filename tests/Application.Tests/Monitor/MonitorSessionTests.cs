@@ -213,10 +213,11 @@ public class MonitorSessionTests
     {
         // Names and aliases in table order; the longest (replay_delete_break, 19) makes the width 21: 3 per row.
         string output = OpenAndType("\t\n");
-        const string all = "\r\ncont                 c                    help                 \r\n" +
-            "?                    info                 quit                 \r\n" +
-            "q                    replay_break         replay_delete_break  \r\n" +
-            "replay_seek          stop                 s                    \r\n" +
+        const string all = "\r\ncont                 c                    delvm                \r\n" +
+            "help                 ?                    info                 \r\n" +
+            "loadvm               quit                 q                    \r\n" +
+            "replay_break         replay_delete_break  replay_seek          \r\n" +
+            "savevm               stop                 s                    \r\n" +
             "system_reset         x                    xp                   \r\n" +
             "(qemu) \r\n(qemu) ";
         Assert.Equal("(qemu) " + all, output);
@@ -224,7 +225,7 @@ public class MonitorSessionTests
 
     [Theory]
     [InlineData("sy\t", "(qemu) s\e[K\e[Dsy\e[K\e[D\e[Dsystem_reset \e[K")]
-    [InlineData("s\t", "(qemu) s\e[K\r\nstop          s             system_reset  \r\n(qemu) s\e[K")]
+    [InlineData("s\t", "(qemu) s\e[K\r\nsavevm        stop          s             system_reset  \r\n(qemu) s\e[K")]
     [InlineData("x\t", "(qemu) x\e[K\r\nx         xp        \r\n(qemu) x\e[K")]
     [InlineData("info stat\t", "info stat\e[K\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[D\e[Dinfo status \e[K")]
     public void TabCompletesOrListsCommandNames(string input, string expectedEnd)

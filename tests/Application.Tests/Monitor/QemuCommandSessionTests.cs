@@ -91,12 +91,15 @@ VM status: running
     {
         const string qemuLines = """
             cont|c  -- resume emulation
+            delvm tag -- delete a VM snapshot from its tag
             help|? [cmd] -- show the help
             info [subcommand] -- show various information about the system state
+            loadvm tag -- restore a VM snapshot from its tag
             quit|q  -- quit the emulator
             replay_break icount -- set breakpoint at the specified instruction count
             replay_delete_break  -- remove replay breakpoint
             replay_seek icount -- replay execution to the specified instruction count
+            savevm [tag] -- save a VM snapshot. If no tag is provided, a new snapshot is created
             stop|s  -- stop emulation
             system_reset  -- reset the system
             x /fmt addr -- virtual memory dump starting at 'addr'
@@ -123,6 +126,7 @@ VM status: running
             info mtree  -- show memory tree
             info registers [-a|vcpu] -- show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; show the current CPU's registers if no argument is specified)
             info replay  -- show record/replay information
+            info snapshots  -- show the currently saved VM snapshots
             info status  -- show the current VM status (running|paused)
             info version  -- show the version of HexEmu
 
