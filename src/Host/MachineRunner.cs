@@ -287,21 +287,14 @@ public sealed class MachineRunner : IDisposable
             : d - _machine.Clock.NowNs;
         if (deadline is not null && waitNs <= 0) return;
         long started = HostNs;
-        if (!HasHeldInput())
-        {
-            int timeoutMs = waitNs < 0 ? 100 : (int)Math.Clamp((waitNs + 999_999) / 1_000_000, 1, 100);
-            _wake.Wait(timeoutMs);
-            _wake.Reset();
-        }
+        // Input the UART had no room for does not change this: a halted guest reads nothing until
+        // an interrupt, so the wait is the same.
+        int timeoutMs = waitNs < 0 ? 100 : (int)Math.Clamp((waitNs + 999_999) / 1_000_000, 1, 100);
+        _wake.Wait(timeoutMs);
+        _wake.Reset();
         if (paced) return;
         if (_recorder is not null) _recorder.ElapseIdle(HostNs - started);
         else _machine.ElapseIdle(HostNs - started);
-    }
-
-    private bool HasHeldInput()
-    {
-        foreach (var held in _heldInput) if (held is not null) return true;
-        return false;
     }
 
     /// <summary>Moves host input into the UARTs while they have room; a byte they refuse waits for the next slice.</summary>

@@ -69,8 +69,6 @@ public static class Program
             Console.Out.Write(listing);
             return 0;
         }
-        if (options.KernelPath is null && options.BiosPath is null)
-            throw new CommandLineException("nothing to boot: give -kernel FILE (a Multiboot kernel) or -bios FILE (a 64-256 KiB ROM image)");
 
         using var disks = new VmBuilder.Disks();
         using var chardevs = CharBackendFactory.Open(options);
@@ -89,9 +87,12 @@ public static class Program
             ReplayEndedNotice = message => Console.Error.WriteLine($"hexemu: {message}; the machine is paused"),
         };
 
+        var store = Storage.SnapshotStores.For(disks, out string? noSnapshots);
+        var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock);
+        StartFromSnapshot(options, machine, store, noSnapshots, snapshots);
         var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File) : null;
         var monitor = chardevs.Monitor is { } monitorBackend
-            ? StartMonitor(machine, runner, chardevs, disks, monitorBackend, replayMonitor)
+            ? StartMonitor(machine, runner, chardevs, disks, monitorBackend, replayMonitor, snapshots)
             : null;
         runner.BetweenSlices = () =>
         {
@@ -135,11 +136,42 @@ public static class Program
     }
 
     /// <summary>The HMP monitor on its chardev: a banner at once, or when the -nographic mux first switches to it.</summary>
-    private static MonitorSession StartMonitor(PcMachine machine, MachineRunner runner, CharDevices chardevs, VmBuilder.Disks disks,
-                                               Application.Ports.ICharBackend backend, IReplayMonitor? replay)
+    /// <summary>
+    /// rrsnapshot=NAME (saved as a recording starts, loaded as a replay starts, QEMU's convention)
+    /// and -loadvm NAME; any failure is a one-line error before the guest runs.
+    /// </summary>
+    private static void StartFromSnapshot(HostOptions options, PcMachine machine, Application.Ports.ISnapshotStore? store,
+                                          string? noSnapshots, MachineSnapshots snapshots)
     {
-        var store = Storage.SnapshotStores.For(disks, out string? unavailable);
-        var snapshots = new MachineSnapshots(machine, runner, store, unavailable, new SystemHostClock());
+        try
+        {
+            switch (options.RecordReplay)
+            {
+                case { Snapshot: { } name, Mode: RecordReplayMode.Record }:
+                    var state = new Domain.State.StateWriter();
+                    machine.SaveState(state);
+                    Require(store, noSnapshots, "rrsnapshot").Save(name, state.Written, machine.Clock.NowNs, machine.Cpu.Icount, DateTimeOffset.UtcNow);
+                    break;
+                case { Snapshot: { } name, Mode: RecordReplayMode.Replay }:
+                    var replayStore = Require(store, noSnapshots, "rrsnapshot");
+                    machine.LoadState(new Domain.State.StateReader(replayStore.ReadVmState(name)));
+                    replayStore.RestoreDisks(name);
+                    break;
+            }
+            if (options.LoadVm is { } vm) snapshots.Load(vm);
+        }
+        catch (Exception e) when (e is Application.Ports.SnapshotStoreException or InvalidOperationException or Domain.State.StateFormatException)
+        {
+            throw new CommandLineException(e.Message);
+        }
+    }
+
+    private static Application.Ports.ISnapshotStore Require(Application.Ports.ISnapshotStore? store, string? noSnapshots, string option) =>
+        store ?? throw new CommandLineException($"{option}: {noSnapshots ?? "No block device can accept snapshots"}");
+
+    private static MonitorSession StartMonitor(PcMachine machine, MachineRunner runner, CharDevices chardevs, VmBuilder.Disks disks,
+                                               Application.Ports.ICharBackend backend, IReplayMonitor? replay, MachineSnapshots snapshots)
+    {
         var target = new MachineMonitorTarget(machine, runner, () => Domain.Diagnostics.CpuStateDump.Format(machine.Cpu),
             [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info, replay, snapshots);
         var session = new MonitorSession(backend, target);

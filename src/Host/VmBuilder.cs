@@ -55,7 +55,10 @@ public static class VmBuilder
             return config with { BootLoader = boot, Bios = options.BiosPath is { } b ? ReadBios(b) : null };
         }
         if (options.BiosPath is { } bios) return config with { Bios = ReadBios(bios) };
-        throw new CommandLineException("nothing to boot: give -kernel FILE (a Multiboot kernel) or -bios FILE (a 64-256 KiB ROM image)");
+        // As QEMU starts its firmware when told nothing: ours says there is nothing to boot, and the
+        // machine still runs (a diskless VM can be recorded, replayed and snapshotted).
+        Console.Error.WriteLine("hexemu: nothing to boot (no -kernel or -bios): the built-in firmware will only say so");
+        return config with { Bios = DefaultFirmware() };
     }
 
     private static DomainCpuModel CpuModelFor(Cli.CpuModel model) => DomainCpuModel.ByName(model switch
@@ -99,7 +102,9 @@ public static class VmBuilder
         var attached = new IBlockDevice?[MachineConfig.MaxDisks];
         foreach (var drive in drives)
         {
-            bool overlay = overlayAll || drive.Snapshot;
+            // The orphan image (if=none,id=rr) holds record/replay snapshots, which the guest never sees: it stays writable.
+            bool orphan = drive.Interface == DriveInterface.None && drive.Id == "rr";
+            bool overlay = (overlayAll && !orphan) || drive.Snapshot;
             var image = DiskImages.Open(drive, readOnly: drive.ReadOnly || overlay, warning => Console.Error.WriteLine($"hexemu: warning: {warning}"));
             disks.Images.Add(image.Owner);
             disks.Drives.Add((drive, image, overlay));
@@ -134,6 +139,15 @@ public static class VmBuilder
         {
             throw new CommandLineException($"-kernel {kernelPath}: {e.Message}");
         }
+    }
+
+    private static byte[] DefaultFirmware()
+    {
+        using var rom = typeof(VmBuilder).Assembly.GetManifestResourceStream("default.rom")
+            ?? throw new InvalidOperationException("the built-in firmware is missing from this build");
+        var image = new byte[rom.Length];
+        rom.ReadExactly(image);
+        return image;
     }
 
     private static byte[] ReadBios(string path)

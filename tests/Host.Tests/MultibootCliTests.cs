@@ -90,14 +90,6 @@ public sealed class MultibootCliTests : IDisposable
     }
 
     [Fact]
-    public void Without_kernel_or_firmware_there_is_nothing_to_boot()
-    {
-        var r = HexEmuProcess.Run(Timeout, "-display", "none");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Equal("hexemu: nothing to boot: give -kernel FILE (a Multiboot kernel) or -bios FILE (a 64-256 KiB ROM image)\n", r.Stderr);
-    }
-
-    [Fact]
     public void A_missing_disk_image_is_a_one_line_error()
     {
         var r = HexEmuProcess.Run(Timeout, "-kernel", In("mbinfo-elf.elf"), "-drive", $"file={In("disk.img")},format=raw", "-display", "none");

@@ -54,6 +54,8 @@ public sealed record HostOptions
     /// <summary>-snapshot: every disk as with snapshot=on (guest writes go to a temporary overlay).</summary>
     public bool Snapshot { get; init; }
     public bool NoShutdown { get; init; }
+    /// <summary>-loadvm NAME: start from this VM snapshot.</summary>
+    public string? LoadVm { get; init; }
 }
 
 public enum HostAction { Run, ShowHelp, ShowVersion, ListMachines, ListCpus, ListDevices, ListLogItems }
@@ -131,4 +133,8 @@ public sealed record IcountOptions(int? Shift, bool Sleep, bool Align)
 public enum RecordReplayMode { Record, Replay }
 
 /// <summary>-icount …,rr=<paramref name="Mode"/>,rrfile=<paramref name="File"/>: the replay log to write or to read (a path as given).</summary>
-public sealed record RecordReplayOptions(RecordReplayMode Mode, string File);
+public sealed record RecordReplayOptions(RecordReplayMode Mode, string File)
+{
+    /// <summary>rrsnapshot=NAME: saved when recording starts, loaded when replaying starts (QEMU's convention).</summary>
+    public string? Snapshot { get; init; }
+}

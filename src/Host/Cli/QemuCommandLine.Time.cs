@@ -80,9 +80,10 @@ public static partial class QemuCommandLine
             return null;
         }
         if (string.IsNullOrEmpty(file)) throw args.Error("File name not specified for replay");
-        if (args.Has("rrsnapshot")) throw args.Error("rrsnapshot= is not supported by hexemu yet (snapshots come later)");
+        string? snapshot = args.Get("rrsnapshot");
+        if (snapshot is "") throw args.Error("rrsnapshot= needs a snapshot name");
         if (shift is null)
             throw args.Error(args.Has("shift") ? "record/replay needs a fixed shift=N (0..10), not shift=auto" : "record/replay needs a fixed shift=N (0..10)");
-        return new RecordReplayOptions(mode.Value, file);
+        return new RecordReplayOptions(mode.Value, file) { Snapshot = snapshot };
     }
 }

@@ -16,7 +16,7 @@ public static partial class QemuCommandLine
         ["kernel"] = true, ["append"] = true, ["initrd"] = true, ["bios"] = true,
         ["serial"] = true, ["chardev"] = true, ["debugcon"] = true, ["monitor"] = true,
         ["nographic"] = false, ["display"] = true, ["nodefaults"] = false,
-        ["no-reboot"] = false, ["no-shutdown"] = false, ["device"] = true, ["drive"] = true, ["snapshot"] = false,
+        ["no-reboot"] = false, ["no-shutdown"] = false, ["device"] = true, ["drive"] = true, ["snapshot"] = false, ["loadvm"] = true,
         ["hda"] = true, ["hdb"] = true, ["hdc"] = true, ["hdd"] = true, ["net"] = true, ["nic"] = true,
         ["rtc"] = true, ["icount"] = true, ["d"] = true, ["D"] = true, ["name"] = true,
         ["version"] = false, ["h"] = false, ["help"] = false,
@@ -28,7 +28,6 @@ public static partial class QemuCommandLine
         ["S"] = "-S: not supported by hexemu yet (starting paused needs the GDB stub)",
         ["s"] = "-s: not supported by hexemu yet (no GDB stub)",
         ["gdb"] = "-gdb: not supported by hexemu yet (no GDB stub)",
-        ["loadvm"] = "-loadvm: not supported by hexemu yet (no snapshots)",
     };
 
     /// <summary>Other options qemu-system-i386 7.2 has (`qemu-system-i386 -h`), which HexEmu does not implement.</summary>
@@ -101,6 +100,7 @@ public static partial class QemuCommandLine
             case "nodefaults": s.Options = s.Options with { NoDefaults = true }; break;
             case "no-reboot": s.Options = s.Options with { NoReboot = true }; break;
             case "snapshot": s.Options = s.Options with { Snapshot = true }; break;
+            case "loadvm": s.Options = s.Options with { LoadVm = value }; break;
             case "no-shutdown": s.Options = s.Options with { NoShutdown = true }; break;
             case "device": ApplyDevice(s, value); break;
             case "drive": s.AddDrive(ParseDrive(value)); break;
