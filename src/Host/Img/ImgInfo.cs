@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+
+namespace HexEmu.Host.Img;
+
+/// <summary><c>hexemu img info [--output=human|json] [-f FMT] FILE</c>, printed like qemu-img 7.2.</summary>
+public static class ImgInfo
+{
+    public static int Run(string[] args, TextWriter stdout)
+    {
+        var options = ImgArguments.Parse(args, ["f", "output", "object", "T"], ["U", "backing-chain", "image-opts", "h", "help"]);
+        var output = options.Value("output") ?? "human";
+        if (output is not ("human" or "json")) throw new ImgException("--output must be used with human or json as argument.");
+        if (options.Positional.Count != 1) throw new ImgException("Expecting one image file name", tryHelp: true);
+        var path = options.Positional[0];
+        var format = ImageReader.Resolve(path, options.Value("f"));
+        var facts = Collect(path, format);
+        stdout.Write(output == "json" ? Json(facts) : Human(facts));
+        return 0;
+    }
+
+    private sealed record Facts(string Path, string Format, long VirtualSize, long ActualSize, Qcow2Metadata? Qcow2,
+        string? BackingFile, string? BackingFormat);
+
+    private static Facts Collect(string path, string format)
+    {
+        if (format == "raw")
+        {
+            using var raw = ImageReader.Open(path, "raw");
+            return new Facts(path, "raw", raw.Size, DiskUsage.Of(path), null, null, null);
+        }
+        // Opening through the qcow2 image validates the header and the backing chain as QEMU's open does.
+        using var image = ImageReader.OpenQcow2(path);
+        Qcow2Metadata metadata;
+        try { metadata = Qcow2Metadata.Read(path); }
+        catch (ImgException e) { throw new ImgException($"Could not open '{path}': {e.Message}"); }
+        return new Facts(path, "qcow2", image.Size, DiskUsage.Of(path), metadata, image.BackingFile, image.BackingFormat);
+    }
+
+    /// <summary>qemu's path_combine: a relative backing name is taken from the directory of the image name as given.</summary>
+    private static string FullBackingName(string imagePath, string backing)
+    {
+        if (Path.IsPathRooted(backing)) return backing;
+        var slash = imagePath.LastIndexOf('/');
+        return slash < 0 ? backing : imagePath[..(slash + 1)] + backing;
+    }
+
+    private static string Human(Facts f)
+    {
+        var text = new StringBuilder();
+        text.Append($"image: {f.Path}\n");
+        text.Append($"file format: {f.Format}\n");
+        text.Append($"virtual size: {ImgSizes.Human(f.VirtualSize)} ({f.VirtualSize} bytes)\n");
+        text.Append($"disk size: {ImgSizes.Human(f.ActualSize)}\n");
+        if (f.Qcow2 is not { } q) return text.ToString();
+        text.Append($"cluster_size: {q.ClusterSize}\n");
+        if (q.IsDirty) text.Append("cleanly shut down: no\n");
+        if (f.BackingFile is { } backing)
+        {
+            var full = FullBackingName(f.Path, backing);
+            text.Append(full == backing ? $"backing file: {backing}\n" : $"backing file: {backing} (actual path: {full})\n");
+            if (f.BackingFormat is { } backingFormat) text.Append($"backing file format: {backingFormat}\n");
+        }
+        if (q.Snapshots.Count > 0)
+        {
+            text.Append("Snapshot list:\n");
+            SnapshotTable.Write(text, q.Snapshots);
+        }
+        text.Append("Format specific information:\n");
+        text.Append($"    compat: {Compat(q)}\n");
+        text.Append($"    compression type: {Compression(q)}\n");
+        if (q.Version >= 3) text.Append($"    lazy refcounts: {Bool(q.HasLazyRefcounts)}\n");
+        text.Append($"    refcount bits: {q.RefcountBits}\n");
+        if (q.Version >= 3)
+        {
+            text.Append($"    corrupt: {Bool(q.IsCorrupt)}\n");
+            text.Append($"    extended l2: {Bool(q.HasExtendedL2)}\n");
+        }
+        return text.ToString();
+    }
+
+    private static string Compat(Qcow2Metadata q) => q.Version >= 3 ? "1.1" : "0.10";
+    private static string Compression(Qcow2Metadata q) => q.CompressionType == 1 ? "zstd" : "zlib";
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    /// <summary>The keys qemu-img writes, in its order, indented by four spaces like its JSON printer.</summary>
+    private static string Json(Facts f)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 4, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            if (f.Qcow2 is { Snapshots.Count: > 0 } withSnapshots)
+            {
+                json.WriteStartArray("snapshots");
+                foreach (var s in withSnapshots.Snapshots) SnapshotTable.WriteJson(json, s);
+                json.WriteEndArray();
+            }
+            if (f.BackingFormat is { } backingFormat) json.WriteString("backing-filename-format", backingFormat);
+            json.WriteNumber("virtual-size", f.VirtualSize);
+            json.WriteString("filename", f.Path);
+            if (f.Qcow2 is { } q) json.WriteNumber("cluster-size", q.ClusterSize);
+            json.WriteString("format", f.Format);
+            json.WriteNumber("actual-size", f.ActualSize);
+            if (f.Qcow2 is { } qcow2)
+            {
+                json.WriteStartObject("format-specific");
+                json.WriteString("type", "qcow2");
+                json.WriteStartObject("data");
+                json.WriteString("compat", Compat(qcow2));
+                json.WriteString("compression-type", Compression(qcow2));
+                if (qcow2.Version >= 3) json.WriteBoolean("lazy-refcounts", qcow2.HasLazyRefcounts);
+                json.WriteNumber("refcount-bits", qcow2.RefcountBits);
+                if (qcow2.Version >= 3)
+                {
+                    json.WriteBoolean("corrupt", qcow2.IsCorrupt);
+                    json.WriteBoolean("extended-l2", qcow2.HasExtendedL2);
+                }
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            if (f.BackingFile is { } backing)
+            {
+                json.WriteString("full-backing-filename", FullBackingName(f.Path, backing));
+                json.WriteString("backing-filename", backing);
+            }
+            json.WriteBoolean("dirty-flag", f.Qcow2?.IsDirty ?? false);
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
+    }
+}
