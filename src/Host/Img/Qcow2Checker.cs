@@ -19,6 +19,10 @@ public sealed class Qcow2Checker(string path, TextWriter report)
     private const ulong CopiedFlag = 1UL << 63;
     private const ulong CompressedFlag = 1UL << 62;
     private const ulong OffsetMask = 0x00FF_FFFF_FFFF_FE00UL;
+    private const ulong ZeroFlag = 1;
+    private const int MaxL1Entries = 32 * 1024 * 1024 / 8;
+    private const ulong L1ReservedMask = 0x7F00_0000_0000_01FFUL;
+    private const ulong L2ReservedMask = 0x3F00_0000_0000_01FEUL;
 
     private FileStream _file = null!;
     private Qcow2Metadata _meta = null!;
@@ -26,10 +30,8 @@ public sealed class Qcow2Checker(string path, TextWriter report)
     private int _clusterBits;
     private ulong[] _references = [];
     private ulong[] _refcountTable = [];
-    /// <summary>References to clusters past the end of the file (corrupt images), kept sparse.</summary>
-    private readonly SortedDictionary<long, ulong> _beyondEnd = [];
     private long _corruptions, _leaks;
-    private long _allocated, _fragmented, _compressed, _nextContiguous;
+    private long _allocated, _fragmented, _compressed, _checkErrors;
 
     public CheckResult Run()
     {
@@ -44,7 +46,14 @@ public sealed class Qcow2Checker(string path, TextWriter report)
 
         Reference(0, _clusterSize);
         CountL1(_meta.L1TableOffset, _meta.L1Size, active: true);
-        foreach (var snapshot in _meta.Snapshots) CountL1(snapshot.L1TableOffset, snapshot.L1Size, active: false);
+        foreach (var snapshot in _meta.Snapshots)
+        {
+            if ((snapshot.L1TableOffset & (_clusterSize - 1)) != 0)
+                Error($"ERROR snapshot {snapshot.Id} ({snapshot.Name}) l1_offset=0x{snapshot.L1TableOffset:x}: L1 table is not cluster aligned; snapshot table entry corrupted");
+            else if (snapshot.L1Size > MaxL1Entries || snapshot.L1Size < 0)
+                Error($"ERROR snapshot {snapshot.Id} ({snapshot.Name}) l1_size=0x{snapshot.L1Size:x}: L1 table is too large; snapshot table entry corrupted");
+            else CountL1(snapshot.L1TableOffset, snapshot.L1Size, active: false);
+        }
         Reference(_meta.SnapshotsOffset, _meta.Snapshots.Sum(s => s.EntryBytes));
         Reference(_meta.RefcountTableOffset, _meta.RefcountTableClusters * _clusterSize);
         CountRefcountBlocks(fileClusters);
@@ -52,7 +61,7 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         var highest = CompareRefcounts();
         CheckCopiedFlags();
         var totalClusters = (_meta.Size + _clusterSize - 1) >> _clusterBits;
-        return new CheckResult(_corruptions, _leaks, CheckErrors: 0, totalClusters, _allocated, _fragmented, _compressed,
+        return new CheckResult(_corruptions, _leaks, _checkErrors, totalClusters, _allocated, _fragmented, _compressed,
             (highest + 1) * _clusterSize);
     }
 
@@ -63,14 +72,12 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         var l1 = ReadTable(l1Offset, l1Size);
         foreach (var l1Entry in l1)
         {
+            if (l1Entry == 0) continue;
+            if ((l1Entry & L1ReservedMask) != 0) Error($"ERROR found L1 entry with reserved bits set: {l1Entry:x}");
             var l2Offset = (long)(l1Entry & OffsetMask);
-            if (l2Offset == 0) continue;
             Reference(l2Offset, _clusterSize);
             if ((l2Offset & (_clusterSize - 1)) != 0)
-            {
                 Error($"ERROR l2_offset={l2Offset:x}: Table is not cluster aligned; L1 entry corrupted");
-                continue;
-            }
             CountL2(l2Offset, active);
         }
     }
@@ -79,6 +86,7 @@ public sealed class Qcow2Checker(string path, TextWriter report)
     {
         var words = _meta.HasExtendedL2 ? 2 : 1;
         var table = ReadTable(l2Offset, _clusterSize / 8);
+        var nextContiguous = 0L; // fragmentation is judged within one L2 table
         for (var i = 0; i < table.Length; i += words)
         {
             var entry = table[i];
@@ -93,18 +101,20 @@ public sealed class Qcow2Checker(string path, TextWriter report)
                 if (active) { _allocated++; _compressed++; _fragmented++; }
                 continue;
             }
+            if ((entry & L2ReservedMask) != 0) Error($"ERROR found l2 entry with reserved bits set: {entry:x}");
             var host = (long)(entry & OffsetMask);
             if (host == 0) continue;
+            if ((host & (_clusterSize - 1)) != 0)
+            {
+                var zero = (entry & ZeroFlag) != 0 && words == 1;
+                Error(zero ? $"ERROR offset={host:x}: Preallocated cluster is not properly aligned; L2 entry corrupted."
+                    : $"ERROR offset={host:x}: Data cluster is not properly aligned; L2 entry corrupted.");
+            }
             if (active)
             {
                 _allocated++;
-                if (_nextContiguous != 0 && host != _nextContiguous) _fragmented++;
-                _nextContiguous = host + _clusterSize;
-            }
-            if ((host & (_clusterSize - 1)) != 0)
-            {
-                Error($"ERROR offset={host:x}: Cluster is not properly aligned; L2 entry corrupted.");
-                continue;
+                if (nextContiguous != 0 && host != nextContiguous) _fragmented++;
+                nextContiguous = host + _clusterSize;
             }
             Reference(host, _clusterSize);
         }
@@ -114,33 +124,42 @@ public sealed class Qcow2Checker(string path, TextWriter report)
     {
         for (var i = 0; i < _refcountTable.Length; i++)
         {
-            var offset = (long)_refcountTable[i] & ~0x1FFL;
-            if (offset == 0) continue;
+            if ((_refcountTable[i] & 0x1FF) != 0)
+            {
+                Error($"ERROR refcount table entry {i} has reserved bits set");
+                continue;
+            }
+            var offset = (long)_refcountTable[i];
             if ((offset & (_clusterSize - 1)) != 0)
             {
                 Error($"ERROR refcount block {i} is not cluster aligned; refcount table entry corrupted");
                 continue;
             }
-            if (offset >> _clusterBits >= fileClusters)
+            if (offset >> _clusterBits >= _references.Length)
             {
                 Error($"ERROR refcount block {i} is outside image");
                 continue;
             }
+            if (offset == 0) continue;
             Reference(offset, _clusterSize);
             if (Counted(offset >> _clusterBits) != 1)
                 Error($"ERROR refcount block {i} refcount={Counted(offset >> _clusterBits)}");
         }
     }
 
-    private ulong Counted(long cluster) =>
-        cluster < _references.Length ? _references[cluster] : _beyondEnd.GetValueOrDefault(cluster);
+    private ulong Counted(long cluster) => cluster < _references.Length ? _references[cluster] : 0;
 
     private long CompareRefcounts()
     {
-        var highest = -1L;
-        foreach (var c in Enumerable.Range(0, _references.Length).Select(i => (long)i).Concat(_beyondEnd.Keys))
+        var highest = 0L;
+        for (var c = 0L; c < _references.Length; c++)
         {
-            var stored = StoredRefcount(c);
+            if (StoredRefcount(c) is not { } stored)
+            {
+                report.WriteLine($"Can't get refcount for cluster {c}: Input/output error");
+                _checkErrors++;
+                continue;
+            }
             var counted = Counted(c);
             if (stored != counted)
             {
@@ -162,32 +181,32 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         {
             var l2Offset = (long)(l1[i] & OffsetMask);
             if (l2Offset == 0) continue;
-            var refcount = StoredRefcount(l2Offset >> _clusterBits);
+            if (StoredRefcount(l2Offset >> _clusterBits) is not { } refcount) continue;
             if ((refcount == 1) != ((l1[i] & CopiedFlag) != 0))
                 Error($"ERROR OFLAG_COPIED L2 cluster: l1_index={i} l1_entry={l1[i]:x} refcount={refcount}");
-            if ((l2Offset & (_clusterSize - 1)) != 0) continue;
             var table = ReadTable(l2Offset, _clusterSize / 8);
             for (var e = 0; e < table.Length; e += words)
             {
                 var entry = table[e];
                 var host = (long)(entry & OffsetMask);
                 if ((entry & CompressedFlag) != 0 || host == 0) continue;
-                var dataRefcount = StoredRefcount(host >> _clusterBits);
+                if (StoredRefcount(host >> _clusterBits) is not { } dataRefcount) continue;
                 if ((dataRefcount == 1) != ((entry & CopiedFlag) != 0))
                     Error($"ERROR OFLAG_COPIED data cluster: l2_entry={entry:x} refcount={dataRefcount}");
             }
         }
     }
 
-    /// <summary>The refcount stored for a host cluster; 0 where no (valid) refcount block covers it.</summary>
-    private ulong StoredRefcount(long cluster)
+    /// <summary>The refcount stored for a host cluster; 0 where no refcount block covers it, null when its block is unusable (unaligned).</summary>
+    private ulong? StoredRefcount(long cluster)
     {
         var order = _meta.RefcountOrder;
         var entriesBits = _clusterBits + 3 - order;
         var index = cluster >> entriesBits;
         if (index >= _refcountTable.Length) return 0;
         var block = (long)_refcountTable[index] & ~0x1FFL;
-        if (block == 0 || (block & (_clusterSize - 1)) != 0 || block >= _file.Length) return 0;
+        if (block == 0) return 0;
+        if ((block & (_clusterSize - 1)) != 0) return null;
         var entry = cluster & ((1L << entriesBits) - 1);
         var bits = 1 << order;
         var bitOffset = entry * bits;
@@ -200,21 +219,30 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         return value;
     }
 
-    /// <summary>Counts one reference to every cluster in [offset, offset + bytes), as qemu does (overflow is an error).</summary>
+    /// <summary>
+    /// Counts one reference to every cluster in [offset, offset + bytes), as qemu does: a region ending a
+    /// whole cluster or more past the end of the file is an error and not counted (the last cluster may
+    /// be partly written); a counter at its maximum is an overflow error.
+    /// </summary>
     private void Reference(long offset, long bytes)
     {
-        if (bytes <= 0 || offset < 0) return;
+        if (bytes <= 0) return;
+        if (offset + bytes - _file.Length >= _clusterSize)
+        {
+            Error($"ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x{offset:x} size 0x{bytes:x}");
+            return;
+        }
         var max = _meta.RefcountOrder >= 6 ? ulong.MaxValue : (1UL << _meta.RefcountBits) - 1;
         for (var c = offset >> _clusterBits; c <= (offset + bytes - 1) >> _clusterBits; c++)
         {
-            var count = Counted(c);
-            if (count == max)
+            if (c >= _references.Length) Array.Resize(ref _references, (int)c + 1);
+            if (_references[c] == max)
             {
                 Error($"ERROR: overflow cluster offset=0x{c << _clusterBits:x}");
+                report.WriteLine("Use qemu-img amend to increase the refcount entry width or qemu-img convert to create a clean copy if the image cannot be opened for writing");
                 continue;
             }
-            if (c < _references.Length) _references[c]++;
-            else _beyondEnd[c] = count + 1;
+            _references[c]++;
         }
     }
 
