@@ -31,6 +31,7 @@ public static class ImgTool
     {
         if (args.Length == 0) return Fail(stderr, new ImgException("Not enough arguments", tryHelp: true));
         var rest = args[1..];
+        if (rest.Contains("-h") || rest.Contains("--help")) args = ["--help"];
         try
         {
             switch (args[0])

@@ -28,7 +28,10 @@ public sealed class Qcow2Checker(string path, TextWriter report)
     private Qcow2Metadata _meta = null!;
     private long _clusterSize;
     private int _clusterBits;
-    private ulong[] _references = [];
+    private uint[] _references = [];
+    /// <summary>The refcount block read last: the comparison walks clusters in order, so one block serves thousands of lookups.</summary>
+    private byte[] _cachedBlock = [];
+    private long _cachedBlockOffset = -1;
     private ulong[] _refcountTable = [];
     private long _corruptions, _leaks;
     private long _allocated, _fragmented, _compressed, _checkErrors;
@@ -41,7 +44,8 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         _clusterBits = _meta.ClusterBits;
         _clusterSize = 1L << _clusterBits;
         var fileClusters = (file.Length + _clusterSize - 1) >> _clusterBits;
-        _references = new ulong[fileClusters];
+        _references = new uint[fileClusters];
+        _cachedBlock = new byte[_clusterSize];
         _refcountTable = ReadTable(_meta.RefcountTableOffset, _meta.RefcountTableClusters * _clusterSize / 8);
 
         Reference(0, _clusterSize);
@@ -147,7 +151,7 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         }
     }
 
-    private ulong Counted(long cluster) => cluster < _references.Length ? _references[cluster] : 0;
+    private ulong Counted(long cluster) => cluster < _references.Length ? _references[cluster] : 0u;
 
     private long CompareRefcounts()
     {
@@ -210,9 +214,13 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         var entry = cluster & ((1L << entriesBits) - 1);
         var bits = 1 << order;
         var bitOffset = entry * bits;
-        Span<byte> bytes = stackalloc byte[8];
         var width = Math.Max(1, bits / 8);
-        ReadAt(block + bitOffset / 8, bytes[..width]);
+        if (block != _cachedBlockOffset)
+        {
+            ReadAt(block, _cachedBlock);
+            _cachedBlockOffset = block;
+        }
+        var bytes = _cachedBlock.AsSpan((int)(bitOffset / 8), width);
         if (bits < 8) return (ulong)(bytes[0] >> (int)(bitOffset % 8)) & ((1UL << bits) - 1);
         ulong value = 0;
         for (var i = 0; i < width; i++) value = value << 8 | bytes[i];
@@ -232,7 +240,8 @@ public sealed class Qcow2Checker(string path, TextWriter report)
             Error($"ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x{offset:x} size 0x{bytes:x}");
             return;
         }
-        var max = _meta.RefcountOrder >= 6 ? ulong.MaxValue : (1UL << _meta.RefcountBits) - 1;
+        // Counting stops at the widest refcount the image can store (capped at 32 bits: 4 billion references to one cluster cannot fit in any file).
+        var max = (uint)Math.Min(uint.MaxValue, _meta.RefcountOrder >= 6 ? ulong.MaxValue : (1UL << _meta.RefcountBits) - 1);
         for (var c = offset >> _clusterBits; c <= (offset + bytes - 1) >> _clusterBits; c++)
         {
             if (c >= _references.Length) Array.Resize(ref _references, (int)c + 1);
