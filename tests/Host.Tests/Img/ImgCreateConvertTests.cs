@@ -67,7 +67,9 @@ public sealed class ImgCreateConvertTests : IDisposable
         Assert.Equal(expected, File.ReadAllBytes(_ws.PathOf("h.raw")));
 
         Assert.Equal(0, _ws.Hexemu("convert", "-O", "qcow2", fixture, "h.qcow2").ExitCode);
-        Assert.Equal(0, _ws.Qemu("check", "h.qcow2").ExitCode);
+        var qemuCheck = _ws.Qemu("check", "h.qcow2");
+        Assert.Equal(0, qemuCheck.ExitCode);
+        Assert.Equal(qemuCheck.Stdout, _ws.Hexemu("check", "h.qcow2").Stdout);
         Assert.Equal(0, _ws.Qemu("compare", "h.qcow2", "q.raw").ExitCode);
         using var image = Qcow2Image.Open(_ws.PathOf("h.qcow2"), readOnly: true);
         var read = new byte[image.Size];

@@ -28,6 +28,20 @@ public sealed class ImgInfoTests : IDisposable
         Assert.Equal(_ws.QemuOk("info", "--output=json", fixture), Ok(_ws.Hexemu("info", "--output=json", fixture)));
     }
 
+    [Theory]
+    [InlineData(512L)]
+    [InlineData(1536L)]
+    [InlineData(1047552L)]            // just under 1 MiB: qemu switches units at 1000, not 1024
+    [InlineData(1048064L)]
+    [InlineData(1610612736L)]
+    [InlineData(3298534883328L)]      // 3 TiB, sparse
+    public void Sizes_are_printed_as_qemu_img_prints_them(long bytes)
+    {
+        using (var file = File.Create(_ws.PathOf("s.raw"))) file.SetLength(bytes);
+        static string VirtualSize(string info) => info.Split('\n').Single(l => l.StartsWith("virtual size:", StringComparison.Ordinal));
+        Assert.Equal(VirtualSize(_ws.QemuOk("info", "s.raw")), VirtualSize(Ok(_ws.Hexemu("info", "s.raw"))));
+    }
+
     [Fact]
     public void A_backing_file_named_relative_to_an_image_in_another_directory_shows_its_actual_path()
     {
