@@ -17,7 +17,7 @@ public static class ImgCheck
     {
         var options = ImgArguments.Parse(args, ["f", "output", "r", "T", "object"], ["q", "U", "image-opts", "h", "help"]);
         var output = options.Value("output") ?? "human";
-        if (output != "human") throw new ImgException($"--output={output} is not supported by hexemu yet (human only)");
+        if (output is not ("human" or "json")) throw new ImgException("--output must be used with human or json as argument.");
         if (options.Value("r") is not null) throw new ImgException("repairing (-r) is not supported by hexemu yet; open the image for writing in hexemu to repair a dirty image");
         if (options.Positional.Count != 1) throw new ImgException("Expecting one image file name", tryHelp: true);
         var path = options.Positional[0];
@@ -35,8 +35,37 @@ public static class ImgCheck
         {
             throw new ImgException($"Could not open '{path}': {e.Message}");
         }
-        stdout.Write(Summary(result));
+        stdout.Write(output == "json" ? Json(result, path) : Summary(result));
         return result.CheckErrors > 0 ? 1 : result.Corruptions > 0 ? Corrupted : result.Leaks > 0 ? Leaked : Clean;
+    }
+
+    /// <summary>qemu-img's JSON report: counters that are zero are left out, keys in qemu-img's order.</summary>
+    public static string Json(CheckResult r, string path)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions
+        {
+            Indented = true, IndentSize = 4, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            void Optional(string key, long value)
+            {
+                if (value != 0) json.WriteNumber(key, value);
+            }
+            json.WriteStartObject();
+            Optional("image-end-offset", r.ImageEndOffset);
+            Optional("compressed-clusters", r.CompressedClusters);
+            Optional("total-clusters", r.TotalClusters);
+            Optional("corruptions", r.Corruptions);
+            json.WriteNumber("check-errors", r.CheckErrors);
+            Optional("leaks", r.Leaks);
+            Optional("allocated-clusters", r.AllocatedClusters);
+            json.WriteString("filename", path);
+            json.WriteString("format", "qcow2");
+            Optional("fragmented-clusters", r.FragmentedClusters);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
     public static string Summary(CheckResult r)

@@ -16,7 +16,7 @@ public static class ImgTool
         A qemu-img compatible disk image utility (qcow2 and raw).
 
         Command syntax:
-          check [-q] [-f fmt] filename
+          check [-q] [-f fmt] [--output=human|json] filename
           convert [-f fmt] [-O output_fmt] [-o options] filename output_filename
           create [-q] [-f fmt] [-b backing_file -F backing_fmt] [-o options] filename [size]
           info [-f fmt] [--output=human|json] filename

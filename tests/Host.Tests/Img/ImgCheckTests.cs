@@ -20,6 +20,9 @@ public sealed class ImgCheckTests : IDisposable
         Assert.Equal(qemu.ExitCode, ours.ExitCode);
         Assert.Equal(qemu.Stdout, ours.Stdout);
         Assert.Equal(qemu.Stderr, ours.Stderr);
+        var qemuJson = _ws.Qemu("check", "--output=json", image);
+        var oursJson = _ws.Hexemu("check", "--output=json", image);
+        Assert.Equal((qemuJson.ExitCode, qemuJson.Stdout), (oursJson.ExitCode, oursJson.Stdout));
     }
 
     [Theory]
