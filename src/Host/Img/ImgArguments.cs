@@ -31,7 +31,7 @@ public sealed class ImgArguments
                 if (flags.Contains(name) && eq < 0) { parsed._flags.Add(name); continue; }
                 if (!valued.Contains(name)) throw new ImgException($"unrecognized option '{arg}'", tryHelp: true);
                 var value = eq >= 0 ? arg[(eq + 1)..]
-                    : i + 1 < args.Length ? args[++i] : throw new ImgException($"option '{arg}' requires an argument", tryHelp: true);
+                    : i + 1 < args.Length ? args[++i] : throw new ImgException($"missing argument for option '{arg}'", tryHelp: true);
                 parsed.Add(name, value);
                 continue;
             }
@@ -45,9 +45,9 @@ public sealed class ImgArguments
             {
                 var name = arg[j].ToString();
                 if (flags.Contains(name)) { parsed._flags.Add(name); continue; }
-                if (!valued.Contains(name)) throw new ImgException($"invalid option -- '{name}'", tryHelp: true);
+                if (!valued.Contains(name)) throw new ImgException($"unrecognized option '{arg}'", tryHelp: true);
                 var value = j + 1 < arg.Length ? arg[(j + 1)..]
-                    : i + 1 < args.Length ? args[++i] : throw new ImgException($"option requires an argument -- '{name}'", tryHelp: true);
+                    : i + 1 < args.Length ? args[++i] : throw new ImgException($"missing argument for option '-{name}'", tryHelp: true);
                 parsed.Add(name, value);
                 break;
             }

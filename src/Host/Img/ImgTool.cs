@@ -65,6 +65,12 @@ public static class ImgTool
         {
             return Fail(stderr, new ImgException(e.Message));
         }
+        catch (Exception e)
+        {
+            // Never a stack trace for the user; HEXEMU_TRACE=1 shows it to a developer.
+            if (Environment.GetEnvironmentVariable("HEXEMU_TRACE") == "1") stderr.WriteLine(e);
+            return Fail(stderr, new ImgException($"internal error: {e.GetType().Name}: {e.Message}"));
+        }
     }
 
     private static int Fail(TextWriter stderr, ImgException e)

@@ -41,6 +41,7 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         using var file = File.OpenRead(path);
         _file = file;
         _meta = Qcow2Metadata.Read(path);
+        RefuseUnopenable();
         _clusterBits = _meta.ClusterBits;
         _clusterSize = 1L << _clusterBits;
         var fileClusters = (file.Length + _clusterSize - 1) >> _clusterBits;
@@ -60,13 +61,24 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         }
         Reference(_meta.SnapshotsOffset, _meta.Snapshots.Sum(s => s.EntryBytes));
         Reference(_meta.RefcountTableOffset, _meta.RefcountTableClusters * _clusterSize);
-        CountRefcountBlocks(fileClusters);
+        CountRefcountBlocks();
 
         var highest = CompareRefcounts();
         CheckCopiedFlags();
         var totalClusters = (_meta.Size + _clusterSize - 1) >> _clusterBits;
         return new CheckResult(_corruptions, _leaks, _checkErrors, totalClusters, _allocated, _fragmented, _compressed,
             (highest + 1) * _clusterSize);
+    }
+
+    /// <summary>Header values no qcow2 implementation opens; qemu-img cannot check such a file either.</summary>
+    private void RefuseUnopenable()
+    {
+        if (_file.Length < 72) throw new ImgException("qcow2 header too short");
+        if (_meta.Version is not (2 or 3)) throw new ImgException($"Unsupported qcow2 version {_meta.Version}");
+        if (_meta.ClusterBits is < 9 or > 21) throw new ImgException($"Unsupported cluster size: 2^{_meta.ClusterBits}");
+        if (_meta.RefcountOrder > 6) throw new ImgException("Reference count entry width too large; may not exceed 64 bits");
+        if (_meta.L1Size < 0 || _meta.L1Size > MaxL1Entries) throw new ImgException("Active L1 table too large");
+        if (_meta.RefcountTableClusters is < 0 or > (8 << 20) / 512) throw new ImgException("Reference count table too large");
     }
 
     private void CountL1(long l1Offset, int l1Size, bool active)
@@ -124,7 +136,7 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         }
     }
 
-    private void CountRefcountBlocks(long fileClusters)
+    private void CountRefcountBlocks()
     {
         for (var i = 0; i < _refcountTable.Length; i++)
         {

@@ -107,6 +107,22 @@ public sealed class ImgCheckTests : IDisposable
         AssertSameAsQemu("d.qcow2", exit);
     }
 
+    [Theory]
+    [InlineData(20, 40u, "Unsupported cluster size: 2^40")]
+    [InlineData(4, 7u, "Unsupported qcow2 version 7")]
+    [InlineData(36, 0x7fffffffu, "Active L1 table too large")]
+    public void Headers_no_one_can_open_are_refused_like_qemu_img(int field, uint value, string reason)
+    {
+        var bytes = File.ReadAllBytes(_ws.PathOf("empty-1m.qcow2"));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(field), value);
+        File.WriteAllBytes(_ws.PathOf("h.qcow2"), bytes);
+        var qemu = _ws.Qemu("check", "h.qcow2");
+        var ours = _ws.Hexemu("check", "h.qcow2");
+        Assert.Equal(qemu.ExitCode, ours.ExitCode);
+        Assert.Equal($"qemu-img: Could not open 'h.qcow2': {reason}\n", qemu.Stderr);
+        Assert.Equal($"hexemu img: Could not open 'h.qcow2': {reason}\n", ours.Stderr);
+    }
+
     [Fact]
     public void Raw_images_have_no_checks_and_missing_files_are_one_line_errors()
     {

@@ -114,7 +114,10 @@ public sealed class ImgInfoTests : IDisposable
         Assert.StartsWith("hexemu img: Command not found: frobnicate", unknown.Stderr);
         var option = _ws.Hexemu("info", "-z", "x");
         Assert.Equal(1, option.ExitCode);
-        Assert.StartsWith("hexemu img: invalid option -- 'z'", option.Stderr);
+        Assert.StartsWith("hexemu img: unrecognized option '-z'", option.Stderr);
+        var missingValue = _ws.Hexemu("info", "-f");
+        Assert.Equal(1, missingValue.ExitCode);
+        Assert.StartsWith("hexemu img: missing argument for option '-f'", missingValue.Stderr);
         var output = _ws.Hexemu("info", "--output=xml", "base.raw");
         Assert.Equal((1, "hexemu img: --output must be used with human or json as argument.\n"), (output.ExitCode, output.Stderr));
     }
