@@ -61,6 +61,7 @@ public sealed class Qcow2Checker(string path, TextWriter report)
         }
         Reference(_meta.SnapshotsOffset, _meta.Snapshots.Sum(s => s.EntryBytes));
         Reference(_meta.RefcountTableOffset, _meta.RefcountTableClusters * _clusterSize);
+        CountBitmaps();
         CountRefcountBlocks();
 
         var highest = CompareRefcounts();
@@ -133,6 +134,38 @@ public sealed class Qcow2Checker(string path, TextWriter report)
                 nextContiguous = host + _clusterSize;
             }
             Reference(host, _clusterSize);
+        }
+    }
+
+    /// <summary>
+    /// Persistent dirty bitmaps own their directory, their tables and the clusters those point to, but
+    /// only while they are consistent: once a program without bitmap support cleared the autoclear bit,
+    /// qemu ignores them (and their clusters count as leaked).
+    /// </summary>
+    private void CountBitmaps()
+    {
+        if (_meta.Bitmaps is not { Count: > 0 } bitmaps) return;
+        if (!_meta.BitmapsConsistent)
+        {
+            report.WriteLine($"{ImgTool.Prefix}warning: a program lacking bitmap support modified this file, so all bitmaps are now considered inconsistent");
+            report.WriteLine("Some clusters may be leaked, run 'qemu-img check -r' on the image file to fix.");
+            return;
+        }
+        Reference(bitmaps.DirectoryOffset, bitmaps.DirectorySize);
+        if (bitmaps.DirectorySize is <= 0 or > 64 << 20) return;
+        var directory = new byte[bitmaps.DirectorySize];
+        ReadAt(bitmaps.DirectoryOffset, directory);
+        for (long at = 0, i = 0; i < bitmaps.Count && at + 24 <= directory.Length; i++)
+        {
+            var entry = directory.AsSpan((int)at);
+            var tableOffset = (long)BinaryPrimitives.ReadUInt64BigEndian(entry);
+            var tableSize = BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
+            var nameSize = BinaryPrimitives.ReadUInt16BigEndian(entry[18..]);
+            var extraSize = BinaryPrimitives.ReadUInt32BigEndian(entry[20..]);
+            Reference(tableOffset, tableSize * 8L);
+            foreach (var tableEntry in ReadTable(tableOffset, tableSize))
+                if ((tableEntry & OffsetMask) != 0) Reference((long)(tableEntry & OffsetMask), _clusterSize);
+            at += (24 + extraSize + nameSize + 7) & ~7L;
         }
     }
 

@@ -3,6 +3,9 @@ using System.Text;
 
 namespace HexEmu.Host.Img;
 
+/// <summary>The persistent-bitmaps header extension: where the bitmap directory is.</summary>
+public sealed record BitmapsExtension(int Count, long DirectoryOffset, long DirectorySize);
+
 /// <summary>One internal snapshot with every field qemu-img shows (icount is null when the entry has no icount).</summary>
 public sealed record SnapshotInfo(string Id, string Name, long L1TableOffset, int L1Size, long EntryBytes,
     long VmStateSize, long DateSeconds, long DateNanoseconds, long VmClockNanoseconds, long? Icount);
@@ -29,6 +32,8 @@ public sealed class Qcow2Metadata
     public required ulong Compatible { get; init; }
     public required int RefcountOrder { get; init; }
     public required int CompressionType { get; init; }
+    public required ulong Autoclear { get; init; }
+    public required BitmapsExtension? Bitmaps { get; init; }
     public required IReadOnlyList<SnapshotInfo> Snapshots { get; init; }
 
     public long ClusterSize => 1L << ClusterBits;
@@ -37,6 +42,8 @@ public sealed class Qcow2Metadata
     public bool HasExtendedL2 => (Incompatible & 16) != 0;
     public bool HasLazyRefcounts => (Compatible & 1) != 0;
     public int RefcountBits => 1 << RefcountOrder;
+    /// <summary>Autoclear bit 0: the bitmaps are consistent with the data (a tool without bitmap support clears it).</summary>
+    public bool BitmapsConsistent => (Autoclear & 1) != 0;
 
     public static bool IsQcow2(string path)
     {
@@ -70,8 +77,34 @@ public sealed class Qcow2Metadata
             Compatible = v3 ? U64(80) : 0,
             RefcountOrder = v3 ? (int)U32(96) : 4,
             CompressionType = v3 && headerLength > 104 ? header[104] : 0,
+            Autoclear = v3 ? U64(88) : 0,
+            Bitmaps = v3 ? ReadBitmapsExtension(stream, headerLength, Math.Min(1L << (int)Math.Clamp(U32(20), 9, 21), stream.Length)) : null,
             Snapshots = ReadSnapshots(stream, (long)U64(64), (int)U32(60)),
         };
+    }
+
+    private const uint BitmapsExtensionType = 0x23852875;
+
+    /// <summary>Walks the header extensions (they live in the first cluster) looking for the bitmaps one.</summary>
+    private static BitmapsExtension? ReadBitmapsExtension(FileStream stream, long start, long limit)
+    {
+        var cluster = new byte[limit];
+        stream.Position = 0;
+        stream.ReadAtLeast(cluster, cluster.Length, throwOnEndOfStream: false);
+        for (var at = start; at + 8 <= limit;)
+        {
+            var type = BinaryPrimitives.ReadUInt32BigEndian(cluster.AsSpan((int)at));
+            var length = BinaryPrimitives.ReadUInt32BigEndian(cluster.AsSpan((int)at + 4));
+            if (type == 0 || at + 8 + length > limit) return null;
+            if (type == BitmapsExtensionType && length >= 24)
+            {
+                var data = cluster.AsSpan((int)at + 8);
+                return new BitmapsExtension((int)BinaryPrimitives.ReadUInt32BigEndian(data),
+                    (long)BinaryPrimitives.ReadUInt64BigEndian(data[16..]), (long)BinaryPrimitives.ReadUInt64BigEndian(data[8..]));
+            }
+            at += 8 + ((length + 7) & ~7L);
+        }
+        return null;
     }
 
     private static List<SnapshotInfo> ReadSnapshots(FileStream stream, long offset, int count)

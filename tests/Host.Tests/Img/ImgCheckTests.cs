@@ -107,6 +107,14 @@ public sealed class ImgCheckTests : IDisposable
         AssertSameAsQemu("d.qcow2", exit);
     }
 
+    [Fact]
+    public void Clusters_of_persistent_bitmaps_are_counted_like_qemu_img_does()
+    {
+        _ws.QemuOk("create", "-f", "qcow2", "-o", "cluster_size=4096", "bm.qcow2", "1M");
+        _ws.QemuOk("bitmap", "--add", "bm.qcow2", "b0");
+        AssertSameAsQemu("bm.qcow2", 0);
+    }
+
     [Theory]
     [InlineData(20, 40u, "Unsupported cluster size: 2^40")]
     [InlineData(4, 7u, "Unsupported qcow2 version 7")]
