@@ -70,6 +70,18 @@ public static class ImgInfo
         text.Append($"    compat: {Compat(q)}\n");
         text.Append($"    compression type: {Compression(q)}\n");
         if (q.Version >= 3) text.Append($"    lazy refcounts: {Bool(q.HasLazyRefcounts)}\n");
+        if (q.BitmapDirectory.Count > 0)
+        {
+            text.Append("    bitmaps:\n");
+            for (var i = 0; i < q.BitmapDirectory.Count; i++)
+            {
+                var bitmap = q.BitmapDirectory[i];
+                text.Append($"        [{i}]:\n            flags:\n");
+                var flags = BitmapFlags(bitmap);
+                for (var k = 0; k < flags.Count; k++) text.Append($"                [{k}]: {flags[k]}\n");
+                text.Append($"            name: {bitmap.Name}\n            granularity: {1L << bitmap.GranularityBits}\n");
+            }
+        }
         text.Append($"    refcount bits: {q.RefcountBits}\n");
         if (q.Version >= 3)
         {
@@ -77,6 +89,14 @@ public static class ImgInfo
             text.Append($"    extended l2: {Bool(q.HasExtendedL2)}\n");
         }
         return text.ToString();
+    }
+
+    private static List<string> BitmapFlags(BitmapInfo bitmap)
+    {
+        var flags = new List<string>();
+        if (bitmap.InUse) flags.Add("in-use");
+        if (bitmap.Auto) flags.Add("auto");
+        return flags;
     }
 
     private static string Compat(Qcow2Metadata q) => q.Version >= 3 ? "1.1" : "0.10";
@@ -110,6 +130,28 @@ public static class ImgInfo
                 json.WriteString("compat", Compat(qcow2));
                 json.WriteString("compression-type", Compression(qcow2));
                 if (qcow2.Version >= 3) json.WriteBoolean("lazy-refcounts", qcow2.HasLazyRefcounts);
+                if (qcow2.BitmapDirectory.Count > 0)
+                {
+                    json.WriteStartArray("bitmaps");
+                    foreach (var bitmap in qcow2.BitmapDirectory)
+                    {
+                        json.WriteStartObject();
+                        var flags = BitmapFlags(bitmap);
+                        json.WritePropertyName("flags");
+                        // qemu's printer puts an empty list's brackets on two lines.
+                        if (flags.Count == 0) json.WriteRawValue("[\n" + new string(' ', 20) + "]", skipInputValidation: true);
+                        else
+                        {
+                            json.WriteStartArray();
+                            foreach (var flag in flags) json.WriteStringValue(flag);
+                            json.WriteEndArray();
+                        }
+                        json.WriteString("name", bitmap.Name);
+                        json.WriteNumber("granularity", 1L << bitmap.GranularityBits);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                }
                 json.WriteNumber("refcount-bits", qcow2.RefcountBits);
                 if (qcow2.Version >= 3)
                 {

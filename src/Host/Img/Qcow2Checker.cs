@@ -152,20 +152,11 @@ public sealed class Qcow2Checker(string path, TextWriter report)
             return;
         }
         Reference(bitmaps.DirectoryOffset, bitmaps.DirectorySize);
-        if (bitmaps.DirectorySize is <= 0 or > 64 << 20) return;
-        var directory = new byte[bitmaps.DirectorySize];
-        ReadAt(bitmaps.DirectoryOffset, directory);
-        for (long at = 0, i = 0; i < bitmaps.Count && at + 24 <= directory.Length; i++)
+        foreach (var bitmap in _meta.BitmapDirectory)
         {
-            var entry = directory.AsSpan((int)at);
-            var tableOffset = (long)BinaryPrimitives.ReadUInt64BigEndian(entry);
-            var tableSize = BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
-            var nameSize = BinaryPrimitives.ReadUInt16BigEndian(entry[18..]);
-            var extraSize = BinaryPrimitives.ReadUInt32BigEndian(entry[20..]);
-            Reference(tableOffset, tableSize * 8L);
-            foreach (var tableEntry in ReadTable(tableOffset, tableSize))
+            Reference(bitmap.TableOffset, bitmap.TableSize * 8L);
+            foreach (var tableEntry in ReadTable(bitmap.TableOffset, bitmap.TableSize))
                 if ((tableEntry & OffsetMask) != 0) Reference((long)(tableEntry & OffsetMask), _clusterSize);
-            at += (24 + extraSize + nameSize + 7) & ~7L;
         }
     }
 

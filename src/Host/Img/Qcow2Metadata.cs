@@ -6,6 +6,13 @@ namespace HexEmu.Host.Img;
 /// <summary>The persistent-bitmaps header extension: where the bitmap directory is.</summary>
 public sealed record BitmapsExtension(int Count, long DirectoryOffset, long DirectorySize);
 
+/// <summary>One persistent dirty bitmap of the bitmap directory.</summary>
+public sealed record BitmapInfo(string Name, uint Flags, int GranularityBits, long TableOffset, int TableSize)
+{
+    public bool InUse => (Flags & 1) != 0;
+    public bool Auto => (Flags & 2) != 0;
+}
+
 /// <summary>One internal snapshot with every field qemu-img shows (icount is null when the entry has no icount).</summary>
 public sealed record SnapshotInfo(string Id, string Name, long L1TableOffset, int L1Size, long EntryBytes,
     long VmStateSize, long DateSeconds, long DateNanoseconds, long VmClockNanoseconds, long? Icount);
@@ -34,6 +41,9 @@ public sealed class Qcow2Metadata
     public required int CompressionType { get; init; }
     public required ulong Autoclear { get; init; }
     public required BitmapsExtension? Bitmaps { get; init; }
+
+    /// <summary>The bitmap directory; empty without the extension or when the bitmaps are inconsistent (qemu then ignores them).</summary>
+    public required IReadOnlyList<BitmapInfo> BitmapDirectory { get; init; }
     public required IReadOnlyList<SnapshotInfo> Snapshots { get; init; }
 
     public long ClusterSize => 1L << ClusterBits;
@@ -62,6 +72,8 @@ public sealed class Qcow2Metadata
         var version = (int)U32(4);
         var v3 = version >= 3;
         var headerLength = v3 ? U32(100) : 72;
+        var bitmaps = v3 ? ReadBitmapsExtension(stream, headerLength, Math.Min(1L << (int)Math.Clamp(U32(20), 9, 21), stream.Length)) : null;
+        var autoclear = v3 ? U64(88) : 0;
         return new Qcow2Metadata
         {
             Version = version,
@@ -77,8 +89,9 @@ public sealed class Qcow2Metadata
             Compatible = v3 ? U64(80) : 0,
             RefcountOrder = v3 ? (int)U32(96) : 4,
             CompressionType = v3 && headerLength > 104 ? header[104] : 0,
-            Autoclear = v3 ? U64(88) : 0,
-            Bitmaps = v3 ? ReadBitmapsExtension(stream, headerLength, Math.Min(1L << (int)Math.Clamp(U32(20), 9, 21), stream.Length)) : null,
+            Autoclear = autoclear,
+            Bitmaps = bitmaps,
+            BitmapDirectory = bitmaps is not null && (autoclear & 1) != 0 ? ReadBitmapDirectory(stream, bitmaps) : [],
             Snapshots = ReadSnapshots(stream, (long)U64(64), (int)U32(60)),
         };
     }
@@ -105,6 +118,28 @@ public sealed class Qcow2Metadata
             at += 8 + ((length + 7) & ~7L);
         }
         return null;
+    }
+
+    private static List<BitmapInfo> ReadBitmapDirectory(FileStream stream, BitmapsExtension extension)
+    {
+        var list = new List<BitmapInfo>();
+        if (extension.DirectorySize is <= 0 or > 64 << 20) return list;
+        var directory = new byte[extension.DirectorySize];
+        stream.Position = extension.DirectoryOffset;
+        stream.ReadAtLeast(directory, directory.Length, throwOnEndOfStream: false);
+        for (long at = 0, i = 0; i < extension.Count && at + 24 <= directory.Length; i++)
+        {
+            var entry = directory.AsSpan((int)at);
+            var nameSize = BinaryPrimitives.ReadUInt16BigEndian(entry[18..]);
+            var extraSize = BinaryPrimitives.ReadUInt32BigEndian(entry[20..]);
+            var nameStart = at + 24 + extraSize;
+            if (nameStart + nameSize > directory.Length) break;
+            list.Add(new BitmapInfo(Encoding.UTF8.GetString(directory, (int)nameStart, nameSize),
+                BinaryPrimitives.ReadUInt32BigEndian(entry[12..]), entry[17],
+                (long)BinaryPrimitives.ReadUInt64BigEndian(entry), (int)BinaryPrimitives.ReadUInt32BigEndian(entry[8..])));
+            at += (24 + extraSize + nameSize + 7) & ~7L;
+        }
+        return list;
     }
 
     private static List<SnapshotInfo> ReadSnapshots(FileStream stream, long offset, int count)

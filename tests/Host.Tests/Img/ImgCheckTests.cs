@@ -112,7 +112,11 @@ public sealed class ImgCheckTests : IDisposable
     {
         _ws.QemuOk("create", "-f", "qcow2", "-o", "cluster_size=4096", "bm.qcow2", "1M");
         _ws.QemuOk("bitmap", "--add", "bm.qcow2", "b0");
+        _ws.QemuOk("bitmap", "--add", "--disable", "bm.qcow2", "b1");
         AssertSameAsQemu("bm.qcow2", 0);
+        // And the bitmaps are listed as qemu-img info lists them.
+        Assert.Equal(_ws.QemuOk("info", "bm.qcow2"), _ws.Hexemu("info", "bm.qcow2").Stdout);
+        Assert.Equal(_ws.QemuOk("info", "--output=json", "bm.qcow2"), _ws.Hexemu("info", "--output=json", "bm.qcow2").Stdout);
     }
 
     [Theory]
