@@ -13,9 +13,22 @@ public static class ImgInfo
         if (output is not ("human" or "json")) throw new ImgException("--output must be used with human or json as argument.");
         if (options.Positional.Count != 1) throw new ImgException("Expecting one image file name", tryHelp: true);
         var path = options.Positional[0];
-        var format = ImageReader.Resolve(path, options.Value("f"));
-        var facts = Collect(path, format);
-        stdout.Write(output == "json" ? Json(facts) : Human(facts));
+        var chain = new List<Facts> { Collect(path, ImageReader.Resolve(path, options.Value("f"))) };
+        if (options.Has("backing-chain"))
+            while (chain[^1].BackingFile is { } backing)
+            {
+                // Opening the first image already proved the chain opens and has no loops.
+                var next = FullBackingName(chain[^1].Path, backing);
+                chain.Add(Collect(next, ImageReader.Resolve(next, chain[^1].BackingFormat)));
+            }
+        if (output == "human") stdout.Write(string.Join("\n", chain.Select(Human)));
+        else if (options.Has("backing-chain")) stdout.Write(Json(json =>
+        {
+            json.WriteStartArray();
+            foreach (var facts in chain) WriteJson(json, facts);
+            json.WriteEndArray();
+        }));
+        else stdout.Write(Json(json => WriteJson(json, chain[0])));
         return 0;
     }
 
@@ -103,72 +116,75 @@ public static class ImgInfo
     private static string Compression(Qcow2Metadata q) => q.CompressionType == 1 ? "zstd" : "zlib";
     private static string Bool(bool value) => value ? "true" : "false";
 
-    /// <summary>The keys qemu-img writes, in its order, indented by four spaces like its JSON printer.</summary>
-    private static string Json(Facts f)
+    private static string Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 4, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(json);
+        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
+    }
+
+    /// <summary>The keys qemu-img writes, in its order, indented by four spaces like its JSON printer.</summary>
+    private static void WriteJson(Utf8JsonWriter json, Facts f)
+    {
+        json.WriteStartObject();
+        if (f.Qcow2 is { Snapshots.Count: > 0 } withSnapshots)
         {
-            json.WriteStartObject();
-            if (f.Qcow2 is { Snapshots.Count: > 0 } withSnapshots)
+            json.WriteStartArray("snapshots");
+            foreach (var s in withSnapshots.Snapshots) SnapshotTable.WriteJson(json, s);
+            json.WriteEndArray();
+        }
+        if (f.BackingFormat is { } backingFormat) json.WriteString("backing-filename-format", backingFormat);
+        json.WriteNumber("virtual-size", f.VirtualSize);
+        json.WriteString("filename", f.Path);
+        if (f.Qcow2 is { } q) json.WriteNumber("cluster-size", q.ClusterSize);
+        json.WriteString("format", f.Format);
+        json.WriteNumber("actual-size", f.ActualSize);
+        if (f.Qcow2 is { } qcow2)
+        {
+            json.WriteStartObject("format-specific");
+            json.WriteString("type", "qcow2");
+            json.WriteStartObject("data");
+            json.WriteString("compat", Compat(qcow2));
+            json.WriteString("compression-type", Compression(qcow2));
+            if (qcow2.Version >= 3) json.WriteBoolean("lazy-refcounts", qcow2.HasLazyRefcounts);
+            if (qcow2.BitmapDirectory.Count > 0)
             {
-                json.WriteStartArray("snapshots");
-                foreach (var s in withSnapshots.Snapshots) SnapshotTable.WriteJson(json, s);
+                json.WriteStartArray("bitmaps");
+                foreach (var bitmap in qcow2.BitmapDirectory)
+                {
+                    json.WriteStartObject();
+                    var flags = BitmapFlags(bitmap);
+                    json.WritePropertyName("flags");
+                    // qemu's printer puts an empty list's brackets on two lines.
+                    if (flags.Count == 0) json.WriteRawValue("[\n" + new string(' ', json.CurrentDepth * 4) + "]", skipInputValidation: true);
+                    else
+                    {
+                        json.WriteStartArray();
+                        foreach (var flag in flags) json.WriteStringValue(flag);
+                        json.WriteEndArray();
+                    }
+                    json.WriteString("name", bitmap.Name);
+                    json.WriteNumber("granularity", 1L << bitmap.GranularityBits);
+                    json.WriteEndObject();
+                }
                 json.WriteEndArray();
             }
-            if (f.BackingFormat is { } backingFormat) json.WriteString("backing-filename-format", backingFormat);
-            json.WriteNumber("virtual-size", f.VirtualSize);
-            json.WriteString("filename", f.Path);
-            if (f.Qcow2 is { } q) json.WriteNumber("cluster-size", q.ClusterSize);
-            json.WriteString("format", f.Format);
-            json.WriteNumber("actual-size", f.ActualSize);
-            if (f.Qcow2 is { } qcow2)
+            json.WriteNumber("refcount-bits", qcow2.RefcountBits);
+            if (qcow2.Version >= 3)
             {
-                json.WriteStartObject("format-specific");
-                json.WriteString("type", "qcow2");
-                json.WriteStartObject("data");
-                json.WriteString("compat", Compat(qcow2));
-                json.WriteString("compression-type", Compression(qcow2));
-                if (qcow2.Version >= 3) json.WriteBoolean("lazy-refcounts", qcow2.HasLazyRefcounts);
-                if (qcow2.BitmapDirectory.Count > 0)
-                {
-                    json.WriteStartArray("bitmaps");
-                    foreach (var bitmap in qcow2.BitmapDirectory)
-                    {
-                        json.WriteStartObject();
-                        var flags = BitmapFlags(bitmap);
-                        json.WritePropertyName("flags");
-                        // qemu's printer puts an empty list's brackets on two lines.
-                        if (flags.Count == 0) json.WriteRawValue("[\n" + new string(' ', 20) + "]", skipInputValidation: true);
-                        else
-                        {
-                            json.WriteStartArray();
-                            foreach (var flag in flags) json.WriteStringValue(flag);
-                            json.WriteEndArray();
-                        }
-                        json.WriteString("name", bitmap.Name);
-                        json.WriteNumber("granularity", 1L << bitmap.GranularityBits);
-                        json.WriteEndObject();
-                    }
-                    json.WriteEndArray();
-                }
-                json.WriteNumber("refcount-bits", qcow2.RefcountBits);
-                if (qcow2.Version >= 3)
-                {
-                    json.WriteBoolean("corrupt", qcow2.IsCorrupt);
-                    json.WriteBoolean("extended-l2", qcow2.HasExtendedL2);
-                }
-                json.WriteEndObject();
-                json.WriteEndObject();
+                json.WriteBoolean("corrupt", qcow2.IsCorrupt);
+                json.WriteBoolean("extended-l2", qcow2.HasExtendedL2);
             }
-            if (f.BackingFile is { } backing)
-            {
-                json.WriteString("full-backing-filename", FullBackingName(f.Path, backing));
-                json.WriteString("backing-filename", backing);
-            }
-            json.WriteBoolean("dirty-flag", f.Qcow2?.IsDirty ?? false);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
+        if (f.BackingFile is { } backing)
+        {
+            json.WriteString("full-backing-filename", FullBackingName(f.Path, backing));
+            json.WriteString("backing-filename", backing);
+        }
+        json.WriteBoolean("dirty-flag", f.Qcow2?.IsDirty ?? false);
+        json.WriteEndObject();
     }
 }

@@ -19,7 +19,7 @@ public static class ImgTool
           check [-q] [-f fmt] [--output=human|json] filename
           convert [-f fmt] [-O output_fmt] [-o options] filename output_filename
           create [-q] [-f fmt] [-b backing_file -F backing_fmt] [-o options] filename [size]
-          info [-f fmt] [--output=human|json] filename
+          info [-f fmt] [--output=human|json] [--backing-chain] filename
           snapshot [-l] filename
 
         Sizes take the suffixes k, M, G, T, P or E (binary units). Creation options (-o):

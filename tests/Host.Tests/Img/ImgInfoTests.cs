@@ -29,6 +29,16 @@ public sealed class ImgInfoTests : IDisposable
     }
 
     [Theory]
+    [InlineData("overlay.qcow2")]
+    [InlineData("overlay-raw.qcow2")]
+    public void The_backing_chain_is_listed_like_qemu_img_lists_it(string fixture)
+    {
+        Assert.Equal(_ws.QemuOk("info", "--backing-chain", fixture), Ok(_ws.Hexemu("info", "--backing-chain", fixture)));
+        Assert.Equal(_ws.QemuOk("info", "--backing-chain", "--output=json", fixture),
+            Ok(_ws.Hexemu("info", "--backing-chain", "--output=json", fixture)));
+    }
+
+    [Theory]
     [InlineData(512L)]
     [InlineData(1536L)]
     [InlineData(1047552L)]            // just under 1 MiB: qemu switches units at 1000, not 1024
