@@ -60,7 +60,7 @@ public sealed class CreateOptions
             case "preallocation":
             case var _ when qcow2 && OnlyValue.ContainsKey(key):
                 if (!OnlyValue[key].Contains(value))
-                    throw new ImgException($"{path}: {key}={value} is not supported by hexemu (it creates {string.Join(" or ", OnlyValue[key].Take(1).Select(v => $"{key}={v}"))} images)");
+                    throw new ImgException($"{path}: {key}={value} is not supported by hexemu (it creates {key}={OnlyValue[key][0]} images)");
                 return;
             default:
                 throw new ImgException($"{path}: Invalid parameter '{key}'");
