@@ -17,6 +17,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "rr") return Replay.RrTool.Run(args[1..], Console.Out, Console.Error);
+        if (args.Length > 0 && args[0] == "img") return Img.ImgTool.Run(args[1..], Console.Out, Console.Error);
         try
         {
             return Run(QemuCommandLine.Parse(args));
