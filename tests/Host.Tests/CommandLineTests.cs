@@ -586,6 +586,14 @@ public class CommandLineTests
         Assert.Null(Parse().RecordReplay);
     }
 
+    [Fact]
+    public void Rrsnapshot_and_loadvm_name_snapshots()
+    {
+        Assert.Equal("init", Parse("-icount", "shift=3,rr=replay,rrfile=r.bin,rrsnapshot=init").RecordReplay!.Snapshot);
+        Assert.Null(Parse("-icount", "shift=3,rr=replay,rrfile=r.bin").RecordReplay!.Snapshot);
+        Assert.Equal("s1", Parse("-loadvm", "s1").LoadVm);
+    }
+
     [Theory]
     [InlineData("shift=5,rr=record", "-icount shift=5,rr=record: File name not specified for replay")]            // qemu's text
     [InlineData("shift=5,rr=replay,rrfile=", "-icount shift=5,rr=replay,rrfile=: File name not specified for replay")]
@@ -593,7 +601,7 @@ public class CommandLineTests
     [InlineData("shift=5,rr=off,rrfile=r.rr", "-icount shift=5,rr=off,rrfile=r.rr: Invalid icount rr option: off")] // qemu refuses off too
     [InlineData("shift=5,rrfile=r.rr", "-icount shift=5,rrfile=r.rr: rrfile= needs rr=record or rr=replay")]       // qemu ignores it
     [InlineData("shift=5,rrsnapshot=s", "-icount shift=5,rrsnapshot=s: rrsnapshot= needs rr=record or rr=replay")]
-    [InlineData("shift=5,rr=record,rrfile=r.rr,rrsnapshot=s", "-icount shift=5,rr=record,rrfile=r.rr,rrsnapshot=s: rrsnapshot= is not supported by hexemu yet (snapshots come later)")]
+    [InlineData("shift=5,rr=record,rrfile=r.rr,rrsnapshot=", "-icount shift=5,rr=record,rrfile=r.rr,rrsnapshot=: rrsnapshot= needs a snapshot name")]
     [InlineData("shift=auto,rr=record,rrfile=r.rr", "-icount shift=auto,rr=record,rrfile=r.rr: record/replay needs a fixed shift=N (0..10), not shift=auto")]
     [InlineData("rr=replay,rrfile=r.rr", "-icount rr=replay,rrfile=r.rr: record/replay needs a fixed shift=N (0..10)")] // qemu: "Please enable icount to use record/replay"
     public void Bad_icount_record_replay(string value, string message) => Assert.Equal(message, Error("-icount", value));
