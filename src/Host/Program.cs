@@ -90,7 +90,7 @@ public static class Program
 
         var store = Storage.SnapshotStores.For(disks, out string? noSnapshots);
         var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock);
-        StartFromSnapshot(options, machine, store, noSnapshots, snapshots);
+        StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
         var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File) : null;
         var monitor = chardevs.Monitor is { } monitorBackend
             ? StartMonitor(machine, runner, chardevs, disks, monitorBackend, replayMonitor, snapshots)
@@ -142,7 +142,7 @@ public static class Program
     /// and -loadvm NAME; any failure is a one-line error before the guest runs.
     /// </summary>
     private static void StartFromSnapshot(HostOptions options, PcMachine machine, Application.Ports.ISnapshotStore? store,
-                                          string? noSnapshots, MachineSnapshots snapshots)
+                                          string? noSnapshots, MachineSnapshots snapshots, Application.Ports.IHostClock clock)
     {
         try
         {
@@ -151,7 +151,7 @@ public static class Program
                 case { Snapshot: { } name, Mode: RecordReplayMode.Record }:
                     var state = new Domain.State.StateWriter();
                     machine.SaveState(state);
-                    Require(store, noSnapshots, "rrsnapshot").Save(name, state.Written, machine.Clock.NowNs, machine.Cpu.Icount, DateTimeOffset.UtcNow);
+                    Require(store, noSnapshots, "rrsnapshot").Save(name, state.Written, machine.Clock.NowNs, machine.Cpu.Icount, clock.UtcNow);
                     break;
                 case { Snapshot: { } name, Mode: RecordReplayMode.Replay }:
                     var replayStore = Require(store, noSnapshots, "rrsnapshot");
