@@ -25,15 +25,7 @@ public static class ImgSizes
     }
 
     /// <summary>qemu's human size: three significant digits of the largest binary unit that keeps the number at least 1000/1024.</summary>
-    public static string Human(long bytes)
-    {
-        if (bytes <= 0) return "0 B";
-        // Units switch at 1000 of the smaller unit, not 1024 (so 1000 bytes print as "0.977 KiB").
-        var exponent = Math.ILogB(bytes / (1000.0 / 1024.0));
-        var unit = Math.Min(exponent / 10, Prefixes.Length - 1);
-        var value = bytes / (double)(1L << (unit * 10));
-        return $"{FormatG3(value)} {Prefixes[unit]}B";
-    }
+    public static string Human(long bytes) => Application.Monitor.SnapshotTable.Size((ulong)Math.Max(bytes, 0));
 
     /// <summary>C's "%0.3g": three significant digits, trailing zeros dropped.</summary>
     public static string FormatG3(double value) => value.ToString("G3", CultureInfo.InvariantCulture).Replace("E", "e");

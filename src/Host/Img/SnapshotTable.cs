@@ -6,17 +6,15 @@ namespace HexEmu.Host.Img;
 /// <summary>The internal snapshot listing of qemu-img (info and snapshot -l) and its JSON form.</summary>
 public static class SnapshotTable
 {
+    /// <summary>The table itself is the monitor's (`info snapshots` prints the same columns).</summary>
     public static void Write(StringBuilder text, IReadOnlyList<SnapshotInfo> snapshots)
     {
-        text.Append($"{"ID",-10}{"TAG",-17}{"VM SIZE",8}{"DATE",20}{"VM CLOCK",13}{"ICOUNT",11}\n");
+        text.Append(Application.Monitor.SnapshotTable.Header).Append('\n');
         foreach (var s in snapshots)
         {
-            var date = DateTimeOffset.FromUnixTimeSeconds(s.DateSeconds).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss",
-                System.Globalization.CultureInfo.InvariantCulture);
-            var seconds = s.VmClockNanoseconds / 1_000_000_000;
-            var clock = $"{seconds / 3600:00}:{seconds / 60 % 60:00}:{seconds % 60:00}.{s.VmClockNanoseconds / 1_000_000 % 1000:000}";
-            var icount = s.Icount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            text.Append($"{s.Id,-10}{s.Name,-17}{ImgSizes.Human(s.VmStateSize),8}{date,20}{clock,13}{icount,11}\n");
+            var date = DateTimeOffset.FromUnixTimeSeconds(s.DateSeconds).AddTicks(s.DateNanoseconds / 100);
+            var info = new Application.Ports.VmSnapshotInfo(s.Id, s.Name, (ulong)s.VmStateSize, date, s.VmClockNanoseconds, s.Icount ?? -1);
+            text.Append(Application.Monitor.SnapshotTable.Row(info)).Append('\n');
         }
     }
 
