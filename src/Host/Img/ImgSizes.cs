@@ -5,8 +5,6 @@ namespace HexEmu.Host.Img;
 /// <summary>Sizes as qemu-img reads and prints them.</summary>
 public static class ImgSizes
 {
-    private static readonly string[] Prefixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-
     /// <summary>Parses "64M", "1.5G", "4096", "512b": binary suffixes k/K, M, G, T, P, E, b/B for bytes; null when invalid.</summary>
     public static long? Parse(string text)
     {
@@ -26,7 +24,4 @@ public static class ImgSizes
 
     /// <summary>qemu's human size: three significant digits of the largest binary unit that keeps the number at least 1000/1024.</summary>
     public static string Human(long bytes) => Application.Monitor.SnapshotTable.Size((ulong)Math.Max(bytes, 0));
-
-    /// <summary>C's "%0.3g": three significant digits, trailing zeros dropped.</summary>
-    public static string FormatG3(double value) => value.ToString("G3", CultureInfo.InvariantCulture).Replace("E", "e");
 }
