@@ -74,7 +74,23 @@ public sealed class MachineRunner : IDisposable
     public Action? BetweenSlices { get; set; }
 
     /// <summary>While true the machine does not run (monitor `stop`); the loop still serves the host.</summary>
-    public bool Paused { get; set; }
+    public bool Paused
+    {
+        get => _paused;
+        set
+        {
+            _paused = value;
+            if (!value) Prelaunch = false;
+        }
+    }
+
+    private bool _paused;
+
+    /// <summary>-S: paused before the first instruction, until the first `cont` (QEMU's "prelaunch").</summary>
+    public bool Prelaunch { get; private set; }
+
+    /// <summary>-S: start paused.</summary>
+    public void StartPaused() => _paused = Prelaunch = true;
 
     /// <summary>The guest shut down under -no-shutdown: paused until a reset.</summary>
     public bool InShutdown { get; private set; }

@@ -88,10 +88,11 @@ public static class Program
             ReplayEndedNotice = message => Console.Error.WriteLine($"hexemu: {message}; the machine is paused"),
         };
 
+        if (options.StartPaused) runner.StartPaused();
         var store = Storage.SnapshotStores.For(disks, out string? noSnapshots);
-        var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock);
+        var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock, recordReplay.ReplayIdentity);
         StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
-        var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File) : null;
+        var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File, snapshots) : null;
         var monitor = chardevs.Monitor is { } monitorBackend
             ? StartMonitor(machine, runner, chardevs, disks, monitorBackend, replayMonitor, snapshots)
             : null;

@@ -48,7 +48,6 @@ public class CommandLineTests
     [InlineData("-enable-kvm", "option not supported by hexemu: -enable-kvm")]
     [InlineData("-netdev", "option not supported by hexemu: -netdev")]
     [InlineData("-vnc", "option not supported by hexemu: -vnc")]
-    [InlineData("-S", "-S: not supported by hexemu yet (starting paused needs the GDB stub)")]
     [InlineData("-s", "-s: not supported by hexemu yet (no GDB stub)")]
     [InlineData("-gdb", "-gdb: not supported by hexemu yet (no GDB stub)")]
     public void Unknown_unsupported_and_incomplete_options_are_one_line_errors(string option, string message) =>
@@ -585,6 +584,9 @@ public class CommandLineTests
         Assert.Null(Parse("-icount", "shift=5").RecordReplay);
         Assert.Null(Parse().RecordReplay);
     }
+
+    [Fact]
+    public void Dash_S_starts_paused() => Assert.True(Parse("-S").StartPaused);
 
     [Fact]
     public void Rrsnapshot_and_loadvm_name_snapshots()

@@ -44,6 +44,13 @@ public sealed class RunningHexEmu : IDisposable
         }
     }
 
+    /// <summary>Types <paramref name="text"/> on hexemu's stdin.</summary>
+    public void Type(string text)
+    {
+        _process.StandardInput.Write(text);
+        _process.StandardInput.Flush();
+    }
+
     /// <summary>Sends a POSIX signal (by name, e.g. "TERM") to the process.</summary>
     public void Signal(string name)
     {

@@ -16,4 +16,11 @@ public interface IReplayMonitor
     void SetBreak(long icount);
 
     void DeleteBreak();
+
+    /// <summary>
+    /// Puts the machine back to the latest snapshot taken during this replay at or before
+    /// <paramref name="icount"/> and returns that snapshot's icount; throws (with a message) if
+    /// there is none.
+    /// </summary>
+    long GoBackTo(long icount);
 }

@@ -4,7 +4,7 @@ namespace HexEmu.Application.Monitor;
 
 /// <summary>
 /// The record/replay commands, as QEMU's HMP has them: `info replay`, `replay_break`,
-/// `replay_delete_break` and `replay_seek` (forward only until snapshots exist).
+/// `replay_delete_break` and `replay_seek` (backwards through snapshots taken during the replay).
 /// </summary>
 public sealed partial class MonitorInterpreter
 {
@@ -38,17 +38,14 @@ public sealed partial class MonitorInterpreter
         if (ReplayingTarget(output, "replay_delete_break") is { } replay) replay.DeleteBreak();
     }
 
-    /// <summary>replay_seek: run on to the icount and pause there; going back needs snapshots, which come later.</summary>
+    /// <summary>replay_seek: to the icount, backwards through a snapshot taken during this replay, then on; the replay pauses there.</summary>
     private void ReplaySeek(CommandLine line, StringBuilder output)
     {
         if (ReplayingTarget(output, "replay_seek") is not { } replay) return;
         long icount = ParseExpression(line);
         line.ExpectEnd();
-        if (icount < replay.Icount)
-        {
-            output.Append($"replay_seek: cannot go back from icount {replay.Icount} to {icount} (seeking backwards needs snapshots, not supported yet)\n");
-            return;
-        }
+        // Backwards through the latest snapshot taken before the target (savevm during the replay).
+        if (icount < replay.Icount) replay.GoBackTo(icount);
         if (icount == replay.Icount) return;
         replay.SetBreak(icount);
         _target.Continue();

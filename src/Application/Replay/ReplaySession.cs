@@ -27,16 +27,52 @@ public abstract record ReplayProgress
 public sealed class ReplaySession
 {
     private readonly PcMachine _machine;
-    private readonly IReplayLogReader _log;
+    private IReplayLogReader _log;
     private readonly Func<bool, ulong> _digest;
+    private readonly Func<IReplayLogReader>? _reopen;
     private ReplayEvent? _next;
     private ReplayProgress? _end;
+    /// <summary>Events read from the log so far, the peeked one included (the host clock reading counts).</summary>
+    private long _eventsRead;
 
-    public ReplaySession(PcMachine machine, IReplayLogReader log, Func<bool, ulong> digest)
+    /// <param name="reopen">Opens the log again from its start (to go back to a snapshot); null if it cannot be.</param>
+    /// <param name="eventsAlreadyRead">Events read from <paramref name="log"/> before the session took it (<see cref="ReadRtcBase"/> reads one).</param>
+    public ReplaySession(PcMachine machine, IReplayLogReader log, Func<bool, ulong> digest,
+                         Func<IReplayLogReader>? reopen = null, long eventsAlreadyRead = 1)
     {
         _machine = machine;
         _log = log;
         _digest = digest;
+        _reopen = reopen;
+        _eventsRead = eventsAlreadyRead;
+    }
+
+    /// <summary>Where the replay stands, for a snapshot taken now: the events applied so far.</summary>
+    public ReplayPosition Position => new(_eventsRead - (_next is null ? 0 : 1), Icount);
+
+    /// <summary>
+    /// After the machine was put back to a snapshot taken during this replay: the log is read again
+    /// from its start up to <paramref name="position"/>, so the replay continues from there.
+    /// </summary>
+    public void Rewind(ReplayPosition position)
+    {
+        if (_reopen is null) throw new InvalidOperationException("this replay log cannot be read again");
+        var log = _reopen();
+        long read = 0;
+        while (read < position.EventsApplied)
+        {
+            if (!log.TryReadNext(out _))
+            {
+                log.Dispose();
+                throw new InvalidOperationException($"the replay log ends before the snapshot's position ({position.EventsApplied} events)");
+            }
+            read++;
+        }
+        _log.Dispose();
+        _log = log;
+        _eventsRead = read;
+        _next = null;
+        _end = null;
     }
 
     /// <summary>Where replay_break (or replay_seek) stops the replay; null for none.</summary>
@@ -112,6 +148,7 @@ public sealed class ReplaySession
         {
             if (_log.TryReadNext(out var e) && e is not null)
             {
+                _eventsRead++;
                 next = _next = e;
                 return true;
             }
@@ -171,3 +208,6 @@ public sealed class ReplaySession
         }
     }
 }
+
+/// <summary>A point in a replay: how many log events had been applied, at which icount.</summary>
+public readonly record struct ReplayPosition(long EventsApplied, long Icount);

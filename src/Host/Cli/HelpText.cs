@@ -56,6 +56,7 @@ public static class HelpText
         -D FILE                 log to FILE instead of stderr
         -no-reboot              exit instead of rebooting
         -no-shutdown            stop the guest on shutdown instead of exiting
+        -S                      do not start the CPU until the monitor's `cont`
 
         During emulation under -nographic, Ctrl-a h lists the console keys.
 

@@ -56,6 +56,8 @@ public sealed record HostOptions
     public bool NoShutdown { get; init; }
     /// <summary>-loadvm NAME: start from this VM snapshot.</summary>
     public string? LoadVm { get; init; }
+    /// <summary>-S: do not start the CPU until the monitor says `cont`.</summary>
+    public bool StartPaused { get; init; }
 }
 
 public enum HostAction { Run, ShowHelp, ShowVersion, ListMachines, ListCpus, ListDevices, ListLogItems }

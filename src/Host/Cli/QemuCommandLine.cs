@@ -16,7 +16,7 @@ public static partial class QemuCommandLine
         ["kernel"] = true, ["append"] = true, ["initrd"] = true, ["bios"] = true,
         ["serial"] = true, ["chardev"] = true, ["debugcon"] = true, ["monitor"] = true,
         ["nographic"] = false, ["display"] = true, ["nodefaults"] = false,
-        ["no-reboot"] = false, ["no-shutdown"] = false, ["device"] = true, ["drive"] = true, ["snapshot"] = false, ["loadvm"] = true,
+        ["no-reboot"] = false, ["no-shutdown"] = false, ["device"] = true, ["drive"] = true, ["snapshot"] = false, ["loadvm"] = true, ["S"] = false,
         ["hda"] = true, ["hdb"] = true, ["hdc"] = true, ["hdd"] = true, ["net"] = true, ["nic"] = true,
         ["rtc"] = true, ["icount"] = true, ["d"] = true, ["D"] = true, ["name"] = true,
         ["version"] = false, ["h"] = false, ["help"] = false,
@@ -25,7 +25,6 @@ public static partial class QemuCommandLine
     /// <summary>QEMU options HexEmu may support later, with the reason given to the user.</summary>
     private static readonly Dictionary<string, string> NotYet = new()
     {
-        ["S"] = "-S: not supported by hexemu yet (starting paused needs the GDB stub)",
         ["s"] = "-s: not supported by hexemu yet (no GDB stub)",
         ["gdb"] = "-gdb: not supported by hexemu yet (no GDB stub)",
     };
@@ -101,6 +100,7 @@ public static partial class QemuCommandLine
             case "no-reboot": s.Options = s.Options with { NoReboot = true }; break;
             case "snapshot": s.Options = s.Options with { Snapshot = true }; break;
             case "loadvm": s.Options = s.Options with { LoadVm = value }; break;
+            case "S": s.Options = s.Options with { StartPaused = true }; break;
             case "no-shutdown": s.Options = s.Options with { NoShutdown = true }; break;
             case "device": ApplyDevice(s, value); break;
             case "drive": s.AddDrive(ParseDrive(value)); break;

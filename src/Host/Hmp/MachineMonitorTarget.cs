@@ -23,6 +23,7 @@ public sealed class MachineMonitorTarget(
 
     public MonitorRunState RunState =>
         runner.InShutdown ? MonitorRunState.Shutdown
+        : runner.Prelaunch ? MonitorRunState.Prelaunch
         : runner.Paused ? MonitorRunState.Paused
         : MonitorRunState.Running;
 

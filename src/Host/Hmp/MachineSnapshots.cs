@@ -1,5 +1,6 @@
 using HexEmu.Application.Monitor;
 using HexEmu.Application.Ports;
+using HexEmu.Application.Replay;
 using HexEmu.Domain.Machine;
 using HexEmu.Domain.State;
 
@@ -8,10 +9,15 @@ namespace HexEmu.Host.Hmp;
 /// <summary>
 /// savevm/loadvm/delvm for the running machine: the VM state is the machine's own versioned state
 /// (every section, RAM included), stored with the disks' snapshots, its icount and virtual clock.
+/// A snapshot taken during a replay also keeps the replay's position (a "replay" section), so that
+/// loading it later in the same replay moves the replay back (or forward) to it.
 /// </summary>
-public sealed class MachineSnapshots(PcMachine machine, MachineRunner runner, ISnapshotStore? store, string? unavailable, IHostClock clock)
-    : IVmSnapshots
+public sealed class MachineSnapshots(PcMachine machine, MachineRunner runner, ISnapshotStore? store, string? unavailable,
+                                     IHostClock clock, string? replayIdentity = null) : IVmSnapshots
 {
+    private const string ReplaySection = "replay";
+    private const ushort ReplaySectionVersion = 1;
+
     public IReadOnlyList<VmSnapshotInfo> List() => store?.List() ?? [];
 
     public void Save(string? name)
@@ -19,6 +25,17 @@ public sealed class MachineSnapshots(PcMachine machine, MachineRunner runner, IS
         var s = Store();
         var state = new StateWriter();
         machine.SaveState(state);
+        if (runner.Replay is { } replay)
+        {
+            var position = replay.Position;
+            state.BeginSection(ReplaySection, ReplaySectionVersion);
+            state.WriteI64(position.EventsApplied);
+            state.WriteI64(position.Icount);
+            var identity = System.Text.Encoding.UTF8.GetBytes(replayIdentity ?? "");
+            state.WriteU32((uint)identity.Length);
+            state.WriteBytes(identity);
+            state.EndSection();
+        }
         var now = clock.UtcNow;
         s.Save(name ?? $"vm-{now.ToLocalTime():yyyyMMddHHmmss}", state.Written, machine.Clock.NowNs, machine.Cpu.Icount, now);
     }
@@ -26,18 +43,48 @@ public sealed class MachineSnapshots(PcMachine machine, MachineRunner runner, IS
     public void Load(string name)
     {
         var s = Store();
-        byte[] state = s.ReadVmState(name);
+        var reader = new StateReader(s.ReadVmState(name));
+        ReplayPosition? position = null;
+        if (runner.Replay is not null)
+        {
+            position = ReadPosition(reader)
+                ?? throw new InvalidOperationException($"snapshot '{name}' was not taken during this replay, so the replay cannot continue from it");
+        }
         // The machine first: a state it cannot load leaves machine and disks untouched.
-        machine.LoadState(new StateReader(state));
+        machine.LoadState(reader);
         s.RestoreDisks(name);
+        if (position is { } p) runner.Replay!.Rewind(p);
+    }
+
+    /// <summary>The replay position saved with a snapshot, if it belongs to this replay.</summary>
+    private ReplayPosition? ReadPosition(StateReader reader)
+    {
+        if (!reader.HasSection(ReplaySection)) return null;
+        var section = reader.Open(ReplaySection, ReplaySectionVersion);
+        long events = section.ReadI64();
+        long icount = section.ReadI64();
+        uint length = section.ReadU32();
+        if (length > section.Remaining) throw new StateFormatException("the replay section of this snapshot is damaged");
+        var identity = new byte[length];
+        section.ReadBytes(identity);
+        return System.Text.Encoding.UTF8.GetString(identity) == (replayIdentity ?? "") ? new ReplayPosition(events, icount) : null;
     }
 
     public void Delete(string name) => Store().Delete(name);
 
+    /// <summary>Replay: go back to the latest snapshot at or before <paramref name="icount"/>; returns its icount.</summary>
+    public long LoadLatestBefore(long icount)
+    {
+        var candidate = List().Where(s => s.Icount >= 0 && s.Icount <= icount).MaxBy(s => s.Icount)
+            ?? throw new InvalidOperationException($"no snapshot at or before icount {icount} to go back to (take some with savevm while replaying)");
+        Load(candidate.Name);
+        return candidate.Icount;
+    }
+
     private ISnapshotStore Store()
     {
-        if (runner.Recording || runner.Replay is not null)
-            throw new InvalidOperationException("VM snapshots are not available while recording or replaying yet");
+        if (runner.Recording)
+            throw new InvalidOperationException("VM snapshots are not available while recording yet (rrsnapshot= saves one as the recording starts)");
         return store ?? throw new InvalidOperationException(unavailable ?? "No block device can accept snapshots");
     }
 }

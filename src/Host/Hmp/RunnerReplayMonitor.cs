@@ -4,7 +4,7 @@ using HexEmu.Domain.Machine;
 namespace HexEmu.Host.Hmp;
 
 /// <summary>The monitor's view of a recording or a replay in progress.</summary>
-public sealed class RunnerReplayMonitor(PcMachine machine, MachineRunner runner, string file) : IReplayMonitor
+public sealed class RunnerReplayMonitor(PcMachine machine, MachineRunner runner, string file, MachineSnapshots snapshots) : IReplayMonitor
 {
     public bool Replaying => runner.Replay is not null;
 
@@ -21,4 +21,7 @@ public sealed class RunnerReplayMonitor(PcMachine machine, MachineRunner runner,
     {
         if (runner.Replay is { } replay) replay.BreakAt = null;
     }
+
+    /// <summary>Back to the latest snapshot taken at or before <paramref name="icount"/> in this replay; returns its icount.</summary>
+    public long GoBackTo(long icount) => snapshots.LoadLatestBefore(icount);
 }

@@ -18,6 +18,9 @@ public sealed class RecordReplaySetup : IDisposable
     public RecordingSession? Recorder { get; private set; }
     public ReplaySession? Replayer { get; private set; }
 
+    /// <summary>Identifies the recording being replayed (null unless replaying).</summary>
+    public string? ReplayIdentity { get; private set; }
+
     /// <summary>
     /// Before the machine is built. A replay's log is opened and checked here, and the machine
     /// takes the RTC's start time from it (the recording read the host clock; a replay must not).
@@ -29,7 +32,11 @@ public sealed class RecordReplaySetup : IDisposable
         var differences = _reader.Header.Differences(RecordingIdentity.HeaderFor(options));
         if (differences.Count > 0)
             throw new CommandLineException($"replay log '{rr.File}' does not match this machine: this run has {string.Join("; ", differences)}");
-        return config with { RtcBaseUnixSeconds = ReplaySession.ReadRtcBase(_reader) };
+        long rtcBase = ReplaySession.ReadRtcBase(_reader);
+        // What snapshots taken during this replay remember, so that only this recording's replays load them as positions.
+        var h = _reader.Header;
+        ReplayIdentity = $"{h.Shift}|{h.MachineFingerprint}|{string.Join(",", h.Images.Select(i => i.Sha256))}|{rtcBase}";
+        return config with { RtcBaseUnixSeconds = rtcBase };
     }
 
     /// <summary>Once the machine exists: the recording starts (its header written at once) or the replay is ready.</summary>
@@ -41,8 +48,8 @@ public sealed class RecordReplaySetup : IDisposable
                 _writer = new FileReplayLogWriter(rr.File, RecordingIdentity.HeaderFor(options));
                 Recorder = new RecordingSession(machine, _writer, machine.ComputeStateDigest, machine.Config.RtcBaseUnixSeconds);
                 break;
-            case { Mode: RecordReplayMode.Replay }:
-                Replayer = new ReplaySession(machine, _reader!, machine.ComputeStateDigest);
+            case { Mode: RecordReplayMode.Replay } rr:
+                Replayer = new ReplaySession(machine, _reader!, machine.ComputeStateDigest, reopen: () => new FileReplayLogReader(rr.File));
                 break;
         }
     }

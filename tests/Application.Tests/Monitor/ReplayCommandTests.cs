@@ -13,6 +13,14 @@ public class ReplayCommandTests
         public long? Break { get; private set; }
         public void SetBreak(long icount) => Break = icount;
         public void DeleteBreak() => Break = null;
+        /// <summary>The icount of the one snapshot this fake replay can go back to, if any.</summary>
+        public long? SnapshotAt { get; set; }
+        public long GoBackTo(long icount)
+        {
+            if (SnapshotAt is not { } at || at > icount) throw new InvalidOperationException($"no snapshot at or before icount {icount}");
+            Icount = at;
+            return at;
+        }
     }
 
     private static (MonitorInterpreter Monitor, FakeMonitorTarget Target, FakeReplay? Replay) Make(bool? replaying)
@@ -43,15 +51,28 @@ public class ReplayCommandTests
     }
 
     [Fact]
-    public void Replay_seek_runs_forward_to_the_icount_and_refuses_to_go_back()
+    public void Replay_seek_runs_forward_to_the_icount_and_back_only_through_snapshots()
     {
         var (monitor, target, replay) = Make(true);
         target.RunState = MonitorRunState.Paused;
         Assert.Equal("", monitor.Execute("replay_seek 0x2000"));
         Assert.Equal(0x2000, replay!.Break);
         Assert.Contains("cont", target.Calls);
-        Assert.Equal("replay_seek: cannot go back from icount 1000 to 5 (seeking backwards needs snapshots, not supported yet)\n",
-            monitor.Execute("replay_seek 5"));
+        Assert.Equal("Error: no snapshot at or before icount 5\n", monitor.Execute("replay_seek 5"));
+    }
+
+    [Fact]
+    public void Replay_seek_backwards_goes_through_the_latest_snapshot_then_runs_on()
+    {
+        var (monitor, target, replay) = Make(true);
+        replay!.SnapshotAt = 400;
+        target.RunState = MonitorRunState.Paused;
+        Assert.Equal("", monitor.Execute("replay_seek 700"));
+        Assert.Equal(400, replay.Icount);   // back to the snapshot…
+        Assert.Equal(700, replay.Break);    // …then on to the target, where the replay pauses
+        Assert.Contains("cont", target.Calls);
+        Assert.Equal("", monitor.Execute("replay_seek 400"));
+        Assert.Equal(400, replay.Icount);
     }
 
     [Fact]
