@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using HexEmu.Application.Debugging;
 using HexEmu.Application.Ports;
+using HexEmu.Domain.Debugging;
 using HexEmu.Application.Replay;
 using HexEmu.Domain.Replay;
 using HexEmu.Domain.Machine;
@@ -122,6 +124,36 @@ public sealed class MachineRunner : IDisposable
         _wake.Set();
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the machine thread and waits for its result (from another
+    /// thread). The machine thread looks at posted work at least every slice (~20 ms), so the
+    /// wait is short unless it is busy with a long debugger command; after
+    /// <paramref name="timeout"/> a TimeoutException says so instead of hanging the caller.
+    /// </summary>
+    public T Invoke<T>(Func<T> work, TimeSpan timeout)
+    {
+        if (Environment.CurrentManagedThreadId == _machineThreadId) return work();
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try { done.SetResult(work()); }
+            catch (Exception e) { done.SetException(e); }
+        });
+        if (!done.Task.Wait(timeout)) throw new TimeoutException("the machine did not answer in time (it is busy or has stopped)");
+        return done.Task.Result;
+    }
+
+    private int _machineThreadId = -1;
+
+    /// <summary>
+    /// Told on the machine thread when the CPU stopped for the debugger while running live
+    /// (a breakpoint, a watchpoint, the end of a step); the machine is paused by then.
+    /// </summary>
+    public Action? DebugStopped { get; set; }
+
+    /// <summary>Told on the machine thread when the guest is about to end the run (exit or shutdown), before the process ends.</summary>
+    public Action<int>? MachineEnding { get; set; }
+
     /// <summary>-no-shutdown: a shutdown pauses the machine instead of ending the run.</summary>
     public bool PauseOnShutdown { get; init; }
 
@@ -164,6 +196,7 @@ public sealed class MachineRunner : IDisposable
     /// <summary>Runs until the guest exits, shuts down, or a stop is requested; returns why.</summary>
     public RunEnd Run()
     {
+        _machineThreadId = Environment.CurrentManagedThreadId;
         if (_replayer is not null) return RunReplay(_replayer);
         var end = RunLive();
         _recorder?.Finish(CauseOf(end), end == RunEnd.GuestExit ? _machine.ExitCode ?? 0 : 0);
@@ -203,14 +236,24 @@ public sealed class MachineRunner : IDisposable
             {
                 case MachineStop.GuestExit:
                     BetweenSlices?.Invoke();
+                    MachineEnding?.Invoke(_machine.ExitCode ?? 0);
                     return RunEnd.GuestExit;
                 case MachineStop.Shutdown:
                     BetweenSlices?.Invoke();
-                    if (!PauseOnShutdown) return RunEnd.Shutdown;
+                    if (!PauseOnShutdown)
+                    {
+                        MachineEnding?.Invoke(0);
+                        return RunEnd.Shutdown;
+                    }
                     InShutdown = Paused = true;
                     break;
                 case MachineStop.Idle:
                     WaitWhileIdle(paced);
+                    break;
+                case MachineStop.DebugStop:
+                    BetweenSlices?.Invoke();
+                    Paused = true;
+                    DebugStopped?.Invoke();
                     break;
             }
         }
@@ -249,9 +292,15 @@ public sealed class MachineRunner : IDisposable
                 _wake.Reset();
                 continue;
             }
-            switch (replay.Step(CountedSlice))
+            var progress = DebugTimeline is { } timeline ? StepThroughTimeline(timeline) : replay.Step(CountedSlice);
+            switch (progress)
             {
                 case ReplayProgress.BreakReached:
+                    Paused = true;
+                    break;
+                case ReplayProgress.Finished when PauseAtReplayEnd:
+                    BetweenSlices?.Invoke();
+                    ReplayEndedNotice?.Invoke($"the replay reached the end of the recording at icount {_machine.Cpu.Icount}");
                     Paused = true;
                     break;
                 case ReplayProgress.Finished finished:
@@ -265,7 +314,7 @@ public sealed class MachineRunner : IDisposable
                 case ReplayProgress.LogEnded ended:
                     BetweenSlices?.Invoke();
                     EndMessage = ended.Message;
-                    if (!KeepServingAfterReplay) return ended.Damaged ? RunEnd.ReplayFailed : RunEnd.ReplayEnded;
+                    if (!KeepServingAfterReplay && !PauseAtReplayEnd) return ended.Damaged ? RunEnd.ReplayFailed : RunEnd.ReplayEnded;
                     // With a monitor the machine stays, paused where the log ends, to be inspected.
                     ReplayEndedNotice?.Invoke(ended.Message);
                     Paused = true;
@@ -278,6 +327,41 @@ public sealed class MachineRunner : IDisposable
         }
         BetweenSlices?.Invoke();
         return StopReason ?? RunEnd.Quit;
+    }
+
+    /// <summary>
+    /// Reverse debugging (-gdb while replaying): the replay runs through this timeline, which
+    /// takes the checkpoints that going back needs, even before a debugger attaches.
+    /// </summary>
+    public Timeline? DebugTimeline { get; set; }
+
+    /// <summary>The engine under <see cref="DebugTimeline"/> (how its history ended).</summary>
+    public ReplayDebugEngine? DebugEngine { get; set; }
+
+    /// <summary>Whether the loop has been asked to end (a long debugger command stops early then).</summary>
+    public bool StopRequested => _stopRequested;
+
+    /// <summary>A debugger may come: at the end of the recording (even one that ends with a shutdown) the machine pauses there, so it can still go back.</summary>
+    public bool PauseAtReplayEnd { get; init; }
+
+    /// <summary>One slice of a replay under the debugger's timeline, told as the plain replay would tell it.</summary>
+    private ReplayProgress StepThroughTimeline(Timeline timeline)
+    {
+        long limit = timeline.Now + CountedSlice;
+        if (_replayer!.BreakAt is { } at && at > timeline.Now) limit = Math.Min(limit, at);
+        var stop = timeline.Continue(limit);
+        if (_replayer.BreakAt is { } breakAt && timeline.Now >= breakAt)
+        {
+            _replayer.BreakAt = null;
+            return new ReplayProgress.BreakReached(timeline.Now);
+        }
+        return stop switch
+        {
+            TimelineStop.HistoryEnd => DebugEngine?.EndReached ?? new ReplayProgress.LogEnded($"the replay reached the end of the recording at icount {_machine.Cpu.Icount}", Damaged: false),
+            // Nothing else can stop it while no debugger is attached (traps are cleared on
+            // detach); a late Ctrl-C meant for a finished debugger command is dropped here.
+            _ => new ReplayProgress.Running(),
+        };
     }
 
     /// <summary>A monitor is there: at the end of a replay log the machine pauses instead of the process ending.</summary>

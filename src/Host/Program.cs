@@ -71,6 +71,7 @@ public static class Program
             return 0;
         }
 
+        var gdbEndpoint = GdbStub.ParseEndpoint(options);
         using var disks = new VmBuilder.Disks();
         using var chardevs = CharBackendFactory.Open(options);
         var hostClock = new SystemHostClock();
@@ -83,8 +84,10 @@ public static class Program
         using var runner = new MachineRunner(machine, chardevs.Serial, hostClock, recordReplay.Recorder, recordReplay.Replayer)
         {
             PauseOnShutdown = options.NoShutdown,
-            // With a monitor, a replay that reaches the end of its log pauses there to be inspected.
+            // With a monitor, a replay that reaches the end of its log pauses there to be inspected;
+            // with a GDB stub even one that ends with a shutdown does, so gdb can still go back.
             KeepServingAfterReplay = chardevs.Monitor is not null,
+            PauseAtReplayEnd = gdbEndpoint is not null && recordReplay.Replayer is not null,
             ReplayEndedNotice = message => Console.Error.WriteLine($"hexemu: {message}; the machine is paused"),
         };
 
@@ -93,9 +96,12 @@ public static class Program
         var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock, recordReplay.ReplayIdentity);
         StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
         var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File, snapshots) : null;
+        var monitorTarget = new MachineMonitorTarget(machine, runner, () => Domain.Diagnostics.CpuStateDump.Format(machine.Cpu),
+            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info, replayMonitor, snapshots);
         var monitor = chardevs.Monitor is { } monitorBackend
-            ? StartMonitor(machine, runner, chardevs, disks, monitorBackend, replayMonitor, snapshots)
+            ? StartMonitor(runner, chardevs, monitorBackend, monitorTarget)
             : null;
+        using var gdb = gdbEndpoint is null ? null : GdbStub.Start(gdbEndpoint, machine, runner, recordReplay.Replayer, recordReplay.OutputGate, monitorTarget);
         runner.BetweenSlices = () =>
         {
             chardevs.FlushAll();
@@ -137,7 +143,6 @@ public static class Program
         }
     }
 
-    /// <summary>The HMP monitor on its chardev: a banner at once, or when the -nographic mux first switches to it.</summary>
     /// <summary>
     /// rrsnapshot=NAME (saved as a recording starts, loaded as a replay starts, QEMU's convention)
     /// and -loadvm NAME; any failure is a one-line error before the guest runs.
@@ -171,11 +176,10 @@ public static class Program
     private static Application.Ports.ISnapshotStore Require(Application.Ports.ISnapshotStore? store, string? noSnapshots, string option) =>
         store ?? throw new CommandLineException($"{option}: {noSnapshots ?? "No block device can accept snapshots"}");
 
-    private static MonitorSession StartMonitor(PcMachine machine, MachineRunner runner, CharDevices chardevs, VmBuilder.Disks disks,
-                                               Application.Ports.ICharBackend backend, IReplayMonitor? replay, MachineSnapshots snapshots)
+    /// <summary>The HMP monitor on its chardev: a banner at once, or when the -nographic mux first switches to it.</summary>
+    private static MonitorSession StartMonitor(MachineRunner runner, CharDevices chardevs, Application.Ports.ICharBackend backend,
+                                               MachineMonitorTarget target)
     {
-        var target = new MachineMonitorTarget(machine, runner, () => Domain.Diagnostics.CpuStateDump.Format(machine.Cpu),
-            [.. chardevs.Chardevs.Select(c => new MonitorChardevInfo(c.Id, c.Description))], disks.Info, replay, snapshots);
         var session = new MonitorSession(backend, target);
         backend.InputAvailable += runner.Wake;
         if (chardevs.MonitorMuxFrontend is { } frontend)

@@ -48,10 +48,19 @@ public class CommandLineTests
     [InlineData("-enable-kvm", "option not supported by hexemu: -enable-kvm")]
     [InlineData("-netdev", "option not supported by hexemu: -netdev")]
     [InlineData("-vnc", "option not supported by hexemu: -vnc")]
-    [InlineData("-s", "-s: not supported by hexemu yet (no GDB stub)")]
-    [InlineData("-gdb", "-gdb: not supported by hexemu yet (no GDB stub)")]
+    [InlineData("-gdb", "-gdb: requires an argument")]
     public void Unknown_unsupported_and_incomplete_options_are_one_line_errors(string option, string message) =>
         Assert.Equal(message, Error(option));
+
+    [Fact]
+    public void Gdb_options_follow_qemu_s_is_tcp_1234_and_the_last_one_wins()
+    {
+        Assert.Null(Parse("-kernel", "k").GdbDevice);
+        Assert.Equal("tcp::1234", Parse("-s").GdbDevice);
+        Assert.Equal("unix:/tmp/g.sock", Parse("-s", "-gdb", "unix:/tmp/g.sock").GdbDevice);
+        Assert.Equal("tcp::1234", Parse("-gdb", "tcp::5555", "-s").GdbDevice);
+        Assert.Null(Parse("-s", "-gdb", "none").GdbDevice);
+    }
 
     [Fact]
     public void Help_and_version_act_at_once_as_in_qemu()

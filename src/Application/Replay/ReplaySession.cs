@@ -15,6 +15,8 @@ public abstract record ReplayProgress
     public sealed record Finished(ShutdownCause Cause, int ExitCode) : ReplayProgress;
     /// <summary>The log ends without a shutdown (cleanly, or cut short): the machine pauses there.</summary>
     public sealed record LogEnded(string Message, bool Damaged) : ReplayProgress;
+    /// <summary>The CPU stopped for the debugger (its traps say why); call Step again to go on.</summary>
+    public sealed record DebugStopped : ReplayProgress;
     /// <summary>The machine no longer does what the log says.</summary>
     public sealed record Diverged(string Message) : ReplayProgress;
 }
@@ -27,51 +29,46 @@ public abstract record ReplayProgress
 public sealed class ReplaySession
 {
     private readonly PcMachine _machine;
-    private IReplayLogReader _log;
+    private readonly IReplayLogReader _log;
     private readonly Func<bool, ulong> _digest;
-    private readonly Func<IReplayLogReader>? _reopen;
-    private ReplayEvent? _next;
+    private readonly long _eventsBeforeSession;
+    /// <summary>
+    /// Every event read from the log so far, in order. Going back (to a snapshot or a reverse
+    /// debugging checkpoint) then only moves <see cref="_cursor"/>: the log is read once, and a
+    /// recording's events are few next to its instructions (tens of bytes per input or idle warp).
+    /// </summary>
+    private readonly List<ReplayEvent> _events = [];
+    /// <summary>Index in <see cref="_events"/> of the next event to apply.</summary>
+    private int _cursor;
+    /// <summary>How the log ends, once reading reached its end (clean or damaged).</summary>
+    private ReplayProgress.LogEnded? _logEnd;
     private ReplayProgress? _end;
-    /// <summary>Events read from the log so far, the peeked one included (the host clock reading counts).</summary>
-    private long _eventsRead;
 
-    /// <param name="reopen">Opens the log again from its start (to go back to a snapshot); null if it cannot be.</param>
     /// <param name="eventsAlreadyRead">Events read from <paramref name="log"/> before the session took it (<see cref="ReadRtcBase"/> reads one).</param>
-    public ReplaySession(PcMachine machine, IReplayLogReader log, Func<bool, ulong> digest,
-                         Func<IReplayLogReader>? reopen = null, long eventsAlreadyRead = 1)
+    public ReplaySession(PcMachine machine, IReplayLogReader log, Func<bool, ulong> digest, long eventsAlreadyRead = 1)
     {
         _machine = machine;
         _log = log;
         _digest = digest;
-        _reopen = reopen;
-        _eventsRead = eventsAlreadyRead;
+        _eventsBeforeSession = eventsAlreadyRead;
     }
 
-    /// <summary>Where the replay stands, for a snapshot taken now: the events applied so far.</summary>
-    public ReplayPosition Position => new(_eventsRead - (_next is null ? 0 : 1), Icount);
+    /// <summary>Where the replay stands, for a snapshot or checkpoint taken now: the events applied so far.</summary>
+    public ReplayPosition Position => new(_eventsBeforeSession + _cursor, Icount);
 
     /// <summary>
-    /// After the machine was put back to a snapshot taken during this replay: the log is read again
-    /// from its start up to <paramref name="position"/>, so the replay continues from there.
+    /// After the machine was put back to a state taken during this replay (or a replay of the
+    /// same recording): the replay continues from <paramref name="position"/>, reading the log
+    /// further first if it had not got that far.
     /// </summary>
     public void Rewind(ReplayPosition position)
     {
-        if (_reopen is null) throw new InvalidOperationException("this replay log cannot be read again");
-        var log = _reopen();
-        long read = 0;
-        while (read < position.EventsApplied)
-        {
-            if (!log.TryReadNext(out _))
-            {
-                log.Dispose();
+        long index = position.EventsApplied - _eventsBeforeSession;
+        if (index < 0) throw new InvalidOperationException($"the position ({position.EventsApplied} events) lies before this replay's start");
+        while (_events.Count < index)
+            if (!TryReadMore())
                 throw new InvalidOperationException($"the replay log ends before the snapshot's position ({position.EventsApplied} events)");
-            }
-            read++;
-        }
-        _log.Dispose();
-        _log = log;
-        _eventsRead = read;
-        _next = null;
+        _cursor = (int)index;
         _end = null;
     }
 
@@ -108,7 +105,7 @@ public sealed class ReplaySession
                 return End(Diverge($"the log has an event at icount {next.Icount}, which the machine has already passed"));
             if (next.Icount == Icount)
             {
-                _next = null;
+                _cursor++;
                 if (Apply(next) is { } done) return End(done);
                 continue;
             }
@@ -124,6 +121,8 @@ public sealed class ReplaySession
                     return End(Diverge($"the machine shut down, but the recording goes on to icount {next.Icount}"));
                 case MachineStop.Idle when Icount < next.Icount && !WarpsByItself:
                     return End(Diverge($"the guest is idle, but the recording ran on to icount {next.Icount}"));
+                case MachineStop.DebugStop:
+                    return new ReplayProgress.DebugStopped();
             }
         }
     }
@@ -142,24 +141,38 @@ public sealed class ReplaySession
 
     private bool TryPeek(out ReplayEvent next)
     {
-        next = _next!;
-        if (_next is not null) return true;
+        next = null!;
+        if (_cursor == _events.Count && !TryReadMore())
+        {
+            _end = _logEnd;
+            return false;
+        }
+        next = _events[_cursor];
+        return true;
+    }
+
+    /// <summary>Reads one more event into <see cref="_events"/>; false (and <see cref="_logEnd"/> set) at the log's end.</summary>
+    private bool TryReadMore()
+    {
+        if (_logEnd is not null) return false;
         try
         {
             if (_log.TryReadNext(out var e) && e is not null)
             {
-                _eventsRead++;
-                next = _next = e;
+                _events.Add(e);
                 return true;
             }
-            _end = new ReplayProgress.LogEnded($"the replay log ends at icount {Icount} without a recorded shutdown", Damaged: false);
+            _logEnd = new ReplayProgress.LogEnded($"the replay log ends at icount {LastEventIcount} without a recorded shutdown", Damaged: false);
         }
         catch (ReplayLogException ex)
         {
-            _end = new ReplayProgress.LogEnded($"the replay log is damaged after icount {Icount}: {ex.Message}", Damaged: true);
+            _logEnd = new ReplayProgress.LogEnded($"the replay log is damaged after icount {LastEventIcount}: {ex.Message}", Damaged: true);
         }
         return false;
     }
+
+    /// <summary>The icount of the last event read (where a log that ends without a shutdown stops).</summary>
+    private long LastEventIcount => _events.Count > 0 ? Math.Max(_events[^1].Icount, Icount) : Icount;
 
     /// <summary>Applies one event due now; returns how the replay ends if it does.</summary>
     private ReplayProgress? Apply(ReplayEvent e)

@@ -27,6 +27,8 @@ public enum MachineStop
     GuestExit,
     /// <summary>A triple fault or a reset request under -no-reboot.</summary>
     Shutdown,
+    /// <summary>The CPU stopped for the debugger; <see cref="Cpu.Cpu.Debug"/> says why.</summary>
+    DebugStop,
 }
 
 /// <summary>

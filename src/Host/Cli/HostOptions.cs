@@ -56,8 +56,10 @@ public sealed record HostOptions
     public bool NoShutdown { get; init; }
     /// <summary>-loadvm NAME: start from this VM snapshot.</summary>
     public string? LoadVm { get; init; }
-    /// <summary>-S: do not start the CPU until the monitor says `cont`.</summary>
+    /// <summary>-S: do not start the CPU until the monitor says `cont` (or gdb continues).</summary>
     public bool StartPaused { get; init; }
+    /// <summary>-gdb DEV or -s (tcp::1234): where the GDB stub listens; null for no stub.</summary>
+    public string? GdbDevice { get; init; }
 }
 
 public enum HostAction { Run, ShowHelp, ShowVersion, ListMachines, ListCpus, ListDevices, ListLogItems }

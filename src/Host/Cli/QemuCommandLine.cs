@@ -17,16 +17,10 @@ public static partial class QemuCommandLine
         ["serial"] = true, ["chardev"] = true, ["debugcon"] = true, ["monitor"] = true,
         ["nographic"] = false, ["display"] = true, ["nodefaults"] = false,
         ["no-reboot"] = false, ["no-shutdown"] = false, ["device"] = true, ["drive"] = true, ["snapshot"] = false, ["loadvm"] = true, ["S"] = false,
+        ["s"] = false, ["gdb"] = true,
         ["hda"] = true, ["hdb"] = true, ["hdc"] = true, ["hdd"] = true, ["net"] = true, ["nic"] = true,
         ["rtc"] = true, ["icount"] = true, ["d"] = true, ["D"] = true, ["name"] = true,
         ["version"] = false, ["h"] = false, ["help"] = false,
-    };
-
-    /// <summary>QEMU options HexEmu may support later, with the reason given to the user.</summary>
-    private static readonly Dictionary<string, string> NotYet = new()
-    {
-        ["s"] = "-s: not supported by hexemu yet (no GDB stub)",
-        ["gdb"] = "-gdb: not supported by hexemu yet (no GDB stub)",
     };
 
     /// <summary>Other options qemu-system-i386 7.2 has (`qemu-system-i386 -h`), which HexEmu does not implement.</summary>
@@ -60,7 +54,6 @@ public static partial class QemuCommandLine
             string name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
             if (!Supported.TryGetValue(name, out bool takesValue))
             {
-                if (NotYet.TryGetValue(name, out string? reason)) throw new CommandLineException(reason);
                 if (KnownButUnsupported.Contains(name)) throw new CommandLineException($"option not supported by hexemu: -{name}");
                 throw new CommandLineException($"{arg}: invalid option");
             }
@@ -101,6 +94,9 @@ public static partial class QemuCommandLine
             case "snapshot": s.Options = s.Options with { Snapshot = true }; break;
             case "loadvm": s.Options = s.Options with { LoadVm = value }; break;
             case "S": s.Options = s.Options with { StartPaused = true }; break;
+            // As QEMU, the last of -s and -gdb wins; "-gdb none" means no stub.
+            case "s": s.Options = s.Options with { GdbDevice = "tcp::1234" }; break;
+            case "gdb": s.Options = s.Options with { GdbDevice = value == "none" ? null : value }; break;
             case "no-shutdown": s.Options = s.Options with { NoShutdown = true }; break;
             case "device": ApplyDevice(s, value); break;
             case "drive": s.AddDrive(ParseDrive(value)); break;

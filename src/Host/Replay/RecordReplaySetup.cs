@@ -18,6 +18,9 @@ public sealed class RecordReplaySetup : IDisposable
     public RecordingSession? Recorder { get; private set; }
     public ReplaySession? Replayer { get; private set; }
 
+    /// <summary>The gate in front of a replay's output (null unless replaying).</summary>
+    public Application.Debugging.ReplayOutputGate? OutputGate { get; private set; }
+
     /// <summary>Identifies the recording being replayed (null unless replaying).</summary>
     public string? ReplayIdentity { get; private set; }
 
@@ -36,7 +39,14 @@ public sealed class RecordReplaySetup : IDisposable
         // What snapshots taken during this replay remember, so that only this recording's replays load them as positions.
         var h = _reader.Header;
         ReplayIdentity = $"{h.Shift}|{h.MachineFingerprint}|{string.Join(",", h.Images.Select(i => i.Sha256))}|{rtcBase}";
-        return config with { RtcBaseUnixSeconds = rtcBase };
+        // Going back while debugging re-executes history: its output must not be printed twice.
+        OutputGate = new Application.Debugging.ReplayOutputGate();
+        return config with
+        {
+            RtcBaseUnixSeconds = rtcBase,
+            SerialPorts = [.. config.SerialPorts.Select(OutputGate.Wrap)],
+            DebugConsoles = [.. config.DebugConsoles.Select(d => (d.Port, OutputGate.Wrap(d.Sink)!))],
+        };
     }
 
     /// <summary>Once the machine exists: the recording starts (its header written at once) or the replay is ready.</summary>
@@ -49,7 +59,7 @@ public sealed class RecordReplaySetup : IDisposable
                 Recorder = new RecordingSession(machine, _writer, machine.ComputeStateDigest, machine.Config.RtcBaseUnixSeconds);
                 break;
             case { Mode: RecordReplayMode.Replay } rr:
-                Replayer = new ReplaySession(machine, _reader!, machine.ComputeStateDigest, reopen: () => new FileReplayLogReader(rr.File));
+                Replayer = new ReplaySession(machine, _reader!, machine.ComputeStateDigest);
                 break;
         }
     }

@@ -1,0 +1,58 @@
+using System.Net.Sockets;
+using HexEmu.Adapters.Gdb;
+using HexEmu.Application.Debugging;
+using HexEmu.Application.Monitor;
+using HexEmu.Application.Replay;
+using HexEmu.Domain.Debugging;
+using HexEmu.Domain.Machine;
+using HexEmu.Host.Cli;
+
+namespace HexEmu.Host.Debugging;
+
+/// <summary>
+/// -gdb / -s: the GDB stub on its socket, over the machine — with reverse execution when
+/// replaying (the replay then runs through a <see cref="Timeline"/> from its start, so the
+/// checkpoints going back needs exist before a debugger attaches).
+/// </summary>
+public static class GdbStub
+{
+    /// <summary>The endpoint -gdb/-s asked for, checked before anything starts; null without a stub.</summary>
+    public static GdbEndpoint? ParseEndpoint(HostOptions options)
+    {
+        if (options.GdbDevice is not { } device) return null;
+        try
+        {
+            return GdbEndpoint.Parse(device);
+        }
+        catch (FormatException e)
+        {
+            throw new CommandLineException($"-gdb {device}: {e.Message}");
+        }
+    }
+
+    /// <summary>Starts listening; the result stops the stub when disposed.</summary>
+    public static IDisposable Start(GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
+                                    ReplayOutputGate? output, MachineMonitorTarget monitorTarget)
+    {
+        Timeline? timeline = null;
+        ReplayDebugEngine? engine = null;
+        if (replay is not null)
+        {
+            engine = new ReplayDebugEngine(machine, replay, output) { Quitting = () => runner.StopRequested };
+            timeline = new Timeline(engine, new SnapshotPolicy(new SnapshotPolicyOptions()));
+            runner.DebugEngine = engine;
+            runner.DebugTimeline = timeline;
+        }
+        var monitor = new MonitorInterpreter(monitorTarget);
+        var target = new MachineDebugTarget(machine, runner, timeline, engine, monitor.Execute,
+            notice: message => Console.Error.WriteLine($"hexemu: {message}"));
+        try
+        {
+            return GdbServer.Listen(endpoint, target, log: message => Console.Error.WriteLine($"hexemu: gdb: {message}"));
+        }
+        catch (SocketException e)
+        {
+            throw new CommandLineException($"-gdb {endpoint}: could not listen: {e.Message}");
+        }
+    }
+}
