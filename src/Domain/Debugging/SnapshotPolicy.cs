@@ -176,8 +176,13 @@ public sealed class SnapshotPolicy
         {
             long position = checkpoints[i].Icount;
             long left = checkpoints[previous[i]].Icount;
-            long right = next[i] >= 0 ? checkpoints[next[i]].Icount : Math.Max(position, focus);
-            double gap = (double)right - left;
+            // The last checkpoint has no right neighbour. Below the focus it covers up to the focus.
+            // Past the focus it is all that covers the far side, so it counts as if its right
+            // neighbour stood at twice its distance from the focus: otherwise the far side would
+            // be peeled from its end instead of thinned to a geometric spacing.
+            double gap = next[i] >= 0 ? (double)checkpoints[next[i]].Icount - left
+                : position < focus ? (double)focus - left
+                : (double)position - left + ((double)position - focus);
             return gap / Math.Max(policy.Options.Interval, Distance(position, focus));
         }
     }
