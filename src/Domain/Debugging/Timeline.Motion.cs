@@ -29,6 +29,7 @@ public sealed partial class Timeline
         while (true)
         {
             long from = Now;
+            if (from >= limit) return new ForwardStop.LimitReached();
             long checkpointAt = policy.NextCheckpointAt(from, checkpoints.Positions, focus ?? from);
             if (checkpointAt <= from)
             {
