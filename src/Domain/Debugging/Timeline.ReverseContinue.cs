@@ -12,6 +12,7 @@ public sealed partial class Timeline
     /// </summary>
     public TimelineStop ContinueBack()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         long end = Now;
         while (true)
         {

@@ -9,11 +9,12 @@ namespace HexEmu.Domain.Debugging;
 /// at most about one interval. Not thread-safe: the machine's thread drives it; an interrupt is
 /// requested through the engine, whose run then ends with <see cref="TimelineStop.Interrupted"/>.
 /// </summary>
-public sealed partial class Timeline
+public sealed partial class Timeline : IDisposable
 {
     private readonly IReplayEngine engine;
     private readonly SnapshotPolicy policy;
     private readonly TimelineCheckpoints checkpoints = new();
+    private bool disposed;
 
     /// <summary>Starts a timeline where <paramref name="engine"/> stands: that is the start of history, checkpointed at once and never thinned.</summary>
     public Timeline(IReplayEngine engine, SnapshotPolicy policy)
@@ -42,9 +43,23 @@ public sealed partial class Timeline
     /// <summary>The checkpoints, ascending by position, with the bytes each added when taken.</summary>
     public IReadOnlyList<CheckpointInfo> Checkpoints => checkpoints.Infos();
 
+    /// <summary>Discards every checkpoint, the start's too, so the engine can reclaim their memory; the timeline is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        while (checkpoints.Count > 0)
+        {
+            var last = checkpoints[checkpoints.Count - 1];
+            checkpoints.Remove(last.Icount);
+            engine.Discard(last.Id);
+        }
+    }
+
     /// <summary>gdb's stepi: one instruction forward; at the end of the recording <see cref="TimelineStop.HistoryEnd"/>.</summary>
     public TimelineStop StepForward()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         long target = SaturatingIncrement(Now);
         return Forward(RunWithCheckpoints(target, Triggers.None, target));
     }
@@ -57,6 +72,7 @@ public sealed partial class Timeline
     /// </summary>
     public TimelineStop Continue(long? limit = null)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (limit is long l && l <= Now) return new TimelineStop.Stepped(Now);
         return Forward(RunWithCheckpoints(limit ?? long.MaxValue, Triggers.AfterStart, focus: null));
     }
@@ -64,6 +80,7 @@ public sealed partial class Timeline
     /// <summary>gdb's reverse-stepi: one instruction back; at the start of history <see cref="TimelineStop.HistoryBegin"/> without moving.</summary>
     public TimelineStop StepBack()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (Now <= Start) return new TimelineStop.HistoryBegin(Start);
         return SeekTo(Now - 1);
     }
@@ -75,6 +92,7 @@ public sealed partial class Timeline
     /// </summary>
     public TimelineStop SeekTo(long icount)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (icount < Start) return GoToStart();
         var stop = MoveTo(icount);
         return stop is null ? new TimelineStop.Stepped(Now) : Forward(stop);

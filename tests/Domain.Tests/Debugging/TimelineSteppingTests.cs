@@ -161,4 +161,21 @@ public sealed class TimelineSteppingTests
         Assert.Equal(tape.LivePositions.Sum(p => 1000 + p % 7), timeline.Checkpoints.Sum(c => c.Bytes));
         Assert.Equal(0, timeline.Checkpoints[0].Icount);
     }
+
+    [Fact]
+    public void Disposing_discards_every_checkpoint_and_ends_the_timeline()
+    {
+        var tape = new FakeTape();
+        var timeline = NewTimeline(tape);
+        timeline.Continue(limit: 100);
+        Assert.NotEmpty(tape.LivePositions);
+
+        timeline.Dispose();
+        timeline.Dispose();
+
+        Assert.Empty(tape.LivePositions);
+        Assert.Equal(0, tape.CheckpointBytes);
+        Assert.Throws<ObjectDisposedException>(() => timeline.StepBack());
+        Assert.Throws<ObjectDisposedException>(() => timeline.ContinueBack());
+    }
 }
