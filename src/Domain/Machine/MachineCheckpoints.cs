@@ -22,8 +22,11 @@ namespace HexEmu.Domain.Machine;
 /// </summary>
 public sealed class MachineCheckpoints
 {
-    /// <summary>A sector held by an overlay: its bytes and array header, and its node in the immutable map.</summary>
-    internal const long SectorCost = IBlockDevice.SectorSize + 24 + 48;
+    /// <summary>A sector held by an overlay: its bytes and the array's header.</summary>
+    internal const long SectorCost = IBlockDevice.SectorSize + 24;
+
+    /// <summary>A chunk of the overlay map copied for new sectors: its array of 64 references and its map node.</summary>
+    internal const long ChunkCost = CopyOnWriteBlockDevice.ChunkSectors * 8 + 24 + 64;
 
     /// <summary>A checkpoint's own bookkeeping beside its state bytes: the objects and arrays around them.</summary>
     private const long CheckpointOverhead = 160;
@@ -63,9 +66,11 @@ public sealed class MachineCheckpoints
     public int Count => _live.Count;
 
     /// <summary>
-    /// Memory held by all live checkpoints, in bytes: page copies (each shared copy once), the
-    /// per-page version bookkeeping, the saved device state, and the disk sectors only
-    /// checkpoints still hold (sectors shared with the live disk or between checkpoints count once).
+    /// Memory held by all live checkpoints, in bytes: page copies (each shared copy once, in
+    /// slabs, with the spare slabs kept for the next checkpoint), the per-page version
+    /// bookkeeping, the saved device state, and the disk sectors checkpoints hold (each sector
+    /// once however many checkpoints share it; the overlay map's chunks are counted when first
+    /// captured, and not handed on when that checkpoint is discarded).
     /// </summary>
     public long BytesHeld => _ram.BytesHeld + _otherBytes;
 
@@ -86,7 +91,8 @@ public sealed class MachineCheckpoints
         {
             overlays[d] = _disks[d].CaptureOverlay();
             fresh[d] = [.. overlays[d].FreshSectors];
-            diskBytes += fresh[d].Count * SectorCost;
+            diskBytes += fresh[d].Count * SectorCost
+                         + fresh[d].Select(lba => lba >> CopyOnWriteBlockDevice.ChunkShift).Distinct().Count() * ChunkCost;
         }
         var checkpoint = new Checkpoint(
             _stateWriter.ToArray(),

@@ -12,7 +12,7 @@ namespace HexEmu.Domain.Memory;
 /// the reference — also when that reference was restored and other points follow it — and the
 /// point after it gets an explicit version of every page the new one changed and it did not, so
 /// that it keeps reading as before. Discarding a point hands each of its versions to the point
-/// after it when that point has none of its own for the page. Identical pages share one copy.
+/// after it when that point has none of its own for the page. Identical pages share one copy; copies live in a <see cref="PageStore"/>.
 /// </para>
 /// <para>
 /// Restoring a point rewrites the pages that are dirty plus those with a version between the
@@ -23,16 +23,16 @@ internal sealed class RamHistory
 {
     private const int PageBytes = (int)PhysicalMemory.PageSize;
 
-    /// <summary>A page copy: its bytes, the array's header and the small object around it.</summary>
-    internal const long CopyCost = PageBytes + 24 + 24;
-
     /// <summary>A version: its entry in the page's list (two references) and the page number in its owner's list.</summary>
     internal const long VersionCost = 16 + 4;
 
     /// <summary>A page's version list when it has one: the list object and its array's header.</summary>
     internal const long ListCost = 32 + 24;
 
+    private const int Zeros = -1;
+
     private readonly PhysicalMemory _memory;
+    private readonly PageStore _store = new();
     private readonly uint _pages;
     private readonly List<RamPoint> _order = [];
     private readonly List<PageVersion>?[] _versions;
@@ -50,14 +50,16 @@ internal sealed class RamHistory
         _scratch = new ulong[words];
     }
 
-    /// <summary>Bytes held by page copies and version bookkeeping.</summary>
-    public long BytesHeld { get; private set; }
+    private long _bookkeepingBytes;
+
+    /// <summary>Bytes held by page copies (whole slabs, see <see cref="PageStore"/>) and version bookkeeping.</summary>
+    public long BytesHeld => _store.BytesHeld + _bookkeepingBytes;
 
     /// <summary>Live points.</summary>
     public int Count => _order.Count;
 
     /// <summary>Distinct page copies held (shared copies count once).</summary>
-    public int PageCopies { get; private set; }
+    public int PageCopies => _store.Copies;
 
     /// <summary>Records RAM as it is now; returns the new point, which becomes the reference.</summary>
     public RamPoint Take()
@@ -70,6 +72,7 @@ internal sealed class RamHistory
         RamPoint? next = at + 1 < _order.Count ? _order[at + 1] : null;
 
         Span<byte> ram = _memory.Ram;
+        _store.BeginBatch();
         if (_reference is null)
             MarkAll(_scratch);
         else
@@ -77,22 +80,22 @@ internal sealed class RamHistory
         foreach (uint page in SetBits(_scratch))
         {
             var current = ram.Slice((int)(page * PhysicalMemory.PageSize), PageBytes);
-            PageCopy? before = CopyAt(page, basePosition);
-            PageCopy? copy;
-            if (before is null)
+            int before = SlotAt(page, basePosition);
+            int copy;
+            if (before == Zeros)
             {
                 if (!current.ContainsAnyExcept((byte)0)) continue;
-                copy = new PageCopy(current.ToArray());
+                copy = _store.Store(current);
             }
             else
             {
-                if (current.SequenceEqual(before.Bytes)) continue;
-                copy = current.ContainsAnyExcept((byte)0) ? new PageCopy(current.ToArray()) : null;
+                if (current.SequenceEqual(_store.Bytes(before))) continue;
+                copy = current.ContainsAnyExcept((byte)0) ? _store.Store(current) : Zeros;
             }
-            int index = AddVersion(page, new PageVersion(point, copy));
+            int index = AddVersion(page, new PageVersion(point, copy), stored: true);
             var versions = _versions[page]!;
             if (next is not null && !(index + 1 < versions.Count && versions[index + 1].Owner == next))
-                AddVersion(page, new PageVersion(next, before)); // the next point keeps reading what it read
+                AddVersion(page, new PageVersion(next, before), stored: false); // the next point keeps reading what it read
         }
         _reference = point;
         Array.Clear(_pending);
@@ -110,7 +113,7 @@ internal sealed class RamHistory
             foreach (uint page in _order[position].Pages)
                 _scratch[page >> 6] |= 1UL << (int)(page & 63);
         foreach (uint page in SetBits(_scratch))
-            _memory.RestorePage(page, CopyAt(page, to) is { } copy ? copy.Bytes : default);
+            _memory.RestorePage(page, BytesOf(SlotAt(page, to)));
         _reference = point;
         Array.Clear(_pending);
         _memory.ClearDirty();
@@ -149,6 +152,7 @@ internal sealed class RamHistory
         Renumber(position);
         point.Position = -1;
 
+        if (_order.Count == 0) _store.DropSpares();
         if (wasReference && previous is null)
         {
             // The next point differs from the discarded one only where it has versions of its own.
@@ -162,7 +166,7 @@ internal sealed class RamHistory
     internal ReadOnlySpan<byte> PageAt(RamPoint point, uint page)
     {
         CheckLive(point);
-        return CopyAt(page, point.Position) is { } copy ? copy.Bytes : default;
+        return BytesOf(SlotAt(page, point.Position));
     }
 
     private void CheckLive(RamPoint point)
@@ -176,13 +180,15 @@ internal sealed class RamHistory
         for (int i = from; i < _order.Count; i++) _order[i].Position = i;
     }
 
-    /// <summary>The page's copy at a position: its latest version at or before it; null for zeros.</summary>
-    private PageCopy? CopyAt(uint page, int position)
+    private ReadOnlySpan<byte> BytesOf(int slot) => slot == Zeros ? default : _store.Bytes(slot);
+
+    /// <summary>The page's copy at a position: its latest version at or before it; <see cref="Zeros"/> when none.</summary>
+    private int SlotAt(uint page, int position)
     {
         var versions = _versions[page];
-        if (versions is null) return null;
+        if (versions is null) return Zeros;
         int index = LastAtOrBefore(versions, position);
-        return index < 0 ? null : versions[index].Copy;
+        return index < 0 ? Zeros : versions[index].Slot;
     }
 
     /// <summary>Index of the last version whose owner stands at or before <paramref name="position"/>, or −1.</summary>
@@ -205,41 +211,37 @@ internal sealed class RamHistory
         return index;
     }
 
-    /// <summary>Inserts a version in position order (its owner has none for the page yet); returns its index.</summary>
-    private int AddVersion(uint page, PageVersion version)
+    /// <summary>
+    /// Inserts a version in position order (its owner has none for the page yet); returns its
+    /// index. <paramref name="stored"/>: its copy was just stored (held once already), else it
+    /// shares one that other versions hold.
+    /// </summary>
+    private int AddVersion(uint page, PageVersion version, bool stored)
     {
         var versions = _versions[page];
         if (versions is null)
         {
             _versions[page] = versions = new List<PageVersion>(2);
-            BytesHeld += ListCost;
+            _bookkeepingBytes += ListCost;
         }
         int index = LastAtOrBefore(versions, version.Owner.Position) + 1;
         versions.Insert(index, version);
         version.Owner.Pages.Add(page);
-        BytesHeld += VersionCost;
-        if (version.Copy is { } copy && copy.Holders++ == 0)
-        {
-            BytesHeld += CopyCost;
-            PageCopies++;
-        }
+        _bookkeepingBytes += VersionCost;
+        if (!stored && version.Slot != Zeros) _store.Hold(version.Slot);
         return index;
     }
 
     private void RemoveVersion(uint page, int index)
     {
         var versions = _versions[page]!;
-        if (versions[index].Copy is { } copy && --copy.Holders == 0)
-        {
-            BytesHeld -= CopyCost;
-            PageCopies--;
-        }
+        if (versions[index].Slot != Zeros) _store.Release(versions[index].Slot);
         versions.RemoveAt(index);
-        BytesHeld -= VersionCost;
+        _bookkeepingBytes -= VersionCost;
         if (versions.Count == 0)
         {
             _versions[page] = null;
-            BytesHeld -= ListCost;
+            _bookkeepingBytes -= ListCost;
         }
     }
 
@@ -271,13 +273,8 @@ internal sealed class RamHistory
         }
     }
 
-    private readonly record struct PageVersion(RamPoint Owner, PageCopy? Copy);
-
-    private sealed class PageCopy(byte[] bytes)
-    {
-        public readonly byte[] Bytes = bytes;
-        public int Holders;
-    }
+    /// <summary>A page's bytes from <paramref name="Owner"/> on: a slot of the page store, or <see cref="Zeros"/>.</summary>
+    private readonly record struct PageVersion(RamPoint Owner, int Slot);
 }
 
 /// <summary>One point of a <see cref="RamHistory"/>.</summary>

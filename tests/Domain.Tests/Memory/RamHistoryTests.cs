@@ -29,7 +29,7 @@ public class RamHistoryTests
         var history = new RamHistory(memory);
         history.Take();
         Assert.Equal(2, history.PageCopies);
-        Assert.Equal(2 * (RamHistory.CopyCost + RamHistory.VersionCost + RamHistory.ListCost), history.BytesHeld);
+        Assert.Equal(PageStore.SlabCost + 2 * (RamHistory.VersionCost + RamHistory.ListCost), history.BytesHeld);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public class RamHistoryTests
     [InlineData(4)]
     public void Random_operations_match_full_copies(int seed)
     {
-        const int pages = 48;
+        const int pages = 160; // copies fill several slabs of the page store
         var memory = new PhysicalMemory(pages * PhysicalMemory.PageSize);
         var history = new RamHistory(memory);
         var copies = new Dictionary<RamPoint, byte[]>();
@@ -155,7 +155,7 @@ public class RamHistoryTests
         int restores = 0, takesAfterRestore = 0, discards = 0;
         bool restoredSinceTake = false;
 
-        for (int step = 0; step < 1500; step++)
+        for (int step = 0; step < 2500; step++)
         {
             int op = rng.Next(20);
             if (op < 10 || live.Count == 0 && op >= 13)
