@@ -239,6 +239,25 @@ public sealed unsafe class PhysicalMemory
         if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
     }
 
+    /// <summary>
+    /// Raised by <see cref="StartDirtyEpoch"/> once the dirty bits are clear: whoever may still
+    /// write RAM directly (a CPU's TLB) marks those pages dirty again.
+    /// </summary>
+    public event Action? DirtyBitsCleared;
+
+    /// <summary>
+    /// Starts a new dirty-tracking epoch without touching translations: the dirty bits are
+    /// cleared, then every page a TLB may still write directly is marked again, so nothing written
+    /// later goes unnoticed. Unlike <see cref="ClearDirty"/> it leaves TLBs as they are, so taking
+    /// a checkpoint does not change how the guest runs (a TLB flush can: a guest may rely on a
+    /// translation it changed without INVLPG, or on accessed bits only a refill sets again).
+    /// </summary>
+    public void StartDirtyEpoch()
+    {
+        Array.Clear(_dirtyBits);
+        DirtyBitsCleared?.Invoke();
+    }
+
     /// <summary>Starts a new dirty-tracking epoch; TLBs are flushed so that direct writes get noticed again.</summary>
     public void ClearDirty()
     {

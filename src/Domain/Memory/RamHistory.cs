@@ -99,7 +99,7 @@ internal sealed class RamHistory
         }
         _reference = point;
         Array.Clear(_pending);
-        _memory.ClearDirty();
+        _memory.StartDirtyEpoch(); // no TLB flush: taking a point must not change how the guest runs
         return point;
     }
 

@@ -51,10 +51,10 @@ internal static class CheckpointGuests
         new(new MemoryBlockDevice(File.ReadAllBytes(GuestPath("ata.img")), readOnly: true), isReadOnly: false);
 
     /// <summary>A machine running a 32-bit program of ours in flat protected mode from <see cref="FlatProgramBoot.CodeAddress"/>.</summary>
-    public static PcMachine Flat(Action<Assembler> program, uint ram) => new(new MachineConfig
+    public static PcMachine Flat(Action<Assembler> program, uint ram, Action<PcMachine>? setup = null) => new(new MachineConfig
     {
         RamBytes = ram,
-        BootLoader = new FlatProgramBoot(program),
+        BootLoader = new FlatProgramBoot(program, setup),
         Time = new TimeMode.InstructionCounted(0, SleepWhenIdle: false),
     });
 
@@ -80,8 +80,11 @@ internal static class CheckpointGuests
     };
 }
 
-/// <summary>Puts a 32-bit program at <see cref="CodeAddress"/> and enters it in flat protected mode with interrupts off.</summary>
-internal sealed class FlatProgramBoot(Action<Assembler> program) : IBootLoader
+/// <summary>
+/// Puts a 32-bit program at <see cref="CodeAddress"/> and enters it in flat protected mode with
+/// interrupts off; <c>setup</c> may put more in RAM first (through <see cref="Poke32"/>).
+/// </summary>
+internal sealed class FlatProgramBoot(Action<Assembler> program, Action<PcMachine>? setup = null) : IBootLoader
 {
     public const uint CodeAddress = 0x1_0000;
 
@@ -95,7 +98,15 @@ internal sealed class FlatProgramBoot(Action<Assembler> program) : IBootLoader
         code.CopyTo(machine.Memory.Ram[(int)CodeAddress..]);
         for (uint page = CodeAddress >> 12; page <= (CodeAddress + (uint)code.Length - 1) >> 12; page++)
             machine.Memory.NoteWrite(page);
+        setup?.Invoke(machine);
         machine.Cpu.EnterFlatProtectedMode(CodeAddress, 0x08, 0x10);
         machine.Cpu.Gpr[Cpu.Cpu.ESP] = 0x9_0000;
+    }
+
+    /// <summary>Writes a dword straight into RAM and notes it, as a boot loader must.</summary>
+    public static void Poke32(PcMachine machine, uint address, uint value)
+    {
+        BitConverter.TryWriteBytes(machine.Memory.Ram[(int)address..], value);
+        machine.Memory.NoteWrite(address >> 12);
     }
 }

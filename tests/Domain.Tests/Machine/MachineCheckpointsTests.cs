@@ -198,6 +198,81 @@ public class MachineCheckpointsTests
     }
 
     [Fact]
+    public void A_guest_that_resets_the_pc_again_and_again_comes_back_across_the_resets()
+    {
+        // Counts in RAM, then resets through the keyboard controller; the boot loader runs again
+        // at every reset and counts boots in RAM too.
+        var m = RealModeBoot.Machine(a =>
+        {
+            var loop = a.CreateLabel();
+            a.mov(cx, 3000);
+            a.Label(ref loop);
+            a.inc(__dword_ptr[RealModeBoot.DataAddress]);
+            a.dec(cx);
+            a.jnz(loop);
+            a.mov(al, 0xFE);
+            a.@out(0x64, al);
+            a.hlt();
+        });
+        var checkpoints = new MachineCheckpoints(m);
+        var (tape, taken) = RunOriginal(m, checkpoints, slice: 2_500, slices: 60, takeEvery: 2);
+        Assert.InRange(m.Resets, 10, 20);
+        Shuffle(m, checkpoints, tape, taken, slice: 2_500, seed: 10, operations: 80);
+    }
+
+    /// <summary>
+    /// Enables paging (identity map of the first 4 MiB), reads linear 1 MiB so the TLB holds it,
+    /// then points its page table entry at 2 MiB without INVLPG and keeps reading it: the value
+    /// read says whether the TLB was flushed on the way (1 MiB holds 0x11111111, 2 MiB 0x22222222).
+    /// </summary>
+    private static PcMachine StaleTranslationGuest() => CheckpointGuests.Flat(a =>
+    {
+        var loop = a.CreateLabel();
+        a.mov(eax, 0x2_0000);
+        a.mov(cr3, eax);
+        a.mov(eax, cr0);
+        a.or(eax, unchecked((int)0x8000_0000));
+        a.mov(cr0, eax);
+        a.mov(eax, __dword_ptr[0x10_0000]);
+        a.mov(__dword_ptr[0x2_1000 + 0x100 * 4], 0x20_0000 | 7);
+        a.Label(ref loop);
+        a.mov(eax, __dword_ptr[0x10_0000]);
+        a.mov(__dword_ptr[0x5000], eax);
+        a.inc(__dword_ptr[0x5004]);
+        a.jmp(loop);
+    }, 8 << 20, m =>
+    {
+        FlatProgramBoot.Poke32(m, 0x2_0000, 0x2_1000 | 7);
+        for (uint i = 0; i < 1024; i++) FlatProgramBoot.Poke32(m, 0x2_1000 + i * 4, i << 12 | 7);
+        FlatProgramBoot.Poke32(m, 0x10_0000, 0x1111_1111);
+        FlatProgramBoot.Poke32(m, 0x20_0000, 0x2222_2222);
+    });
+
+    [Fact]
+    public void Taking_checkpoints_does_not_change_how_the_guest_runs_not_even_through_its_tlb()
+    {
+        PcMachine plain = StaleTranslationGuest(), checkpointed = StaleTranslationGuest(), flushed = StaleTranslationGuest();
+        var checkpoints = new MachineCheckpoints(checkpointed);
+        foreach (var m in new[] { plain, checkpointed, flushed }) m.Run(20);
+        for (int k = 0; k < 10; k++)
+        {
+            checkpoints.Take();
+            flushed.Cpu.FlushTlb();
+            foreach (var m in new[] { plain, checkpointed, flushed }) m.Run(300);
+        }
+        Assert.Equal(0x1111_1111u, RealModeBoot.Peek32(plain, 0x5000));     // the stale translation
+        Assert.Equal(0x2222_2222u, RealModeBoot.Peek32(flushed, 0x5000));   // a flush would show
+        Assert.Equal(plain.ComputeStateDigest(includeRam: true), checkpointed.ComputeStateDigest(includeRam: true));
+
+        // And the pages written through that kept TLB were still noticed: restoring brings them back.
+        ulong digest = checkpointed.ComputeStateDigest(includeRam: true);
+        int id = checkpoints.Take();
+        checkpointed.Run(1000);
+        checkpoints.Restore(id);
+        Assert.Equal(digest, checkpointed.ComputeStateDigest(includeRam: true));
+    }
+
+    [Fact]
     public void The_a20_gate_comes_back_with_the_checkpoint()
     {
         var m = RealModeBoot.Machine(a =>
