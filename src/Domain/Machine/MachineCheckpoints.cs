@@ -19,6 +19,13 @@ namespace HexEmu.Domain.Machine;
 /// Checkpoints are for replays, whose writable disks are all copy-on-write overlays; a machine
 /// with another writable disk cannot take them. Not thread-safe: use it on the machine thread,
 /// between runs.
+/// <para>
+/// It owns RAM's dirty bits: nothing else may clear them (<see cref="PhysicalMemory.ClearDirty"/>)
+/// while checkpoints are live, and whatever writes RAM past the CPU must mark the pages
+/// (<see cref="PhysicalMemory.NoteWrite"/>), as the boot loaders do. Taking a checkpoint changes
+/// nothing the guest can see — not even the TLB, which a new dirty epoch leaves as it is. Restoring
+/// one drops the TLB and decoded code, as loading any saved state does.
+/// </para>
 /// </summary>
 public sealed class MachineCheckpoints
 {
@@ -138,6 +145,9 @@ public sealed class MachineCheckpoints
 
     /// <summary>The instruction count at which <paramref name="id"/> was taken.</summary>
     public long IcountOf(int id) => Get(id).Icount;
+
+    /// <summary>The live checkpoints' ids.</summary>
+    public IReadOnlyCollection<int> Ids => _live.Keys;
 
     /// <summary>Whether <paramref name="id"/> names a live checkpoint.</summary>
     public bool Contains(int id) => _live.ContainsKey(id);

@@ -12,7 +12,9 @@ namespace HexEmu.Domain.Memory;
 /// the reference — also when that reference was restored and other points follow it — and the
 /// point after it gets an explicit version of every page the new one changed and it did not, so
 /// that it keeps reading as before. Discarding a point hands each of its versions to the point
-/// after it when that point has none of its own for the page. Identical pages share one copy; copies live in a <see cref="PageStore"/>.
+/// after it when that point has none of its own for the page. Such carried-over versions share
+/// the copy they stand for (copies live in a <see cref="PageStore"/>, counted by holders); a page
+/// written back with the bytes it had at the reference costs nothing.
 /// </para>
 /// <para>
 /// Restoring a point rewrites the pages that are dirty plus those with a version between the
@@ -39,6 +41,7 @@ internal sealed class RamHistory
     private readonly ulong[] _pending;
     private readonly ulong[] _scratch;
     private RamPoint? _reference;
+    private long _bookkeepingBytes;
 
     public RamHistory(PhysicalMemory memory)
     {
@@ -49,8 +52,6 @@ internal sealed class RamHistory
         _pending = new ulong[words];
         _scratch = new ulong[words];
     }
-
-    private long _bookkeepingBytes;
 
     /// <summary>Bytes held by page copies (whole slabs, see <see cref="PageStore"/>) and version bookkeeping.</summary>
     public long BytesHeld => _store.BytesHeld + _bookkeepingBytes;
