@@ -219,7 +219,7 @@ public sealed unsafe class PhysicalMemory
 
     /// <summary>
     /// The dirty bits, bit (page &amp; 63) of word (page &gt;&gt; 6) for each RAM page: set for every
-    /// page written (or made directly writable to a TLB) since the last <see cref="ClearDirty"/>.
+    /// page written (or made directly writable to a TLB) since the epoch began (<see cref="ClearDirty"/>, <see cref="StartDirtyEpoch"/>).
     /// </summary>
     public ReadOnlySpan<ulong> DirtyPageBits => _dirtyBits;
 
