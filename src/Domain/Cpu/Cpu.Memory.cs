@@ -338,6 +338,17 @@ public sealed unsafe partial class Cpu
         }
     }
 
+    /// <summary>
+    /// A new dirty-tracking epoch began without a TLB flush: marks dirty every physical page the
+    /// TLB may still write to directly, as filling those entries did (<see cref="FillTlb"/>).
+    /// </summary>
+    private void MarkDirectlyWritablePagesDirty()
+    {
+        for (uint idx = 0; idx < TlbEntries; idx++)
+            if (_supWriteTag[idx] != InvalidTag || _userWriteTag[idx] != InvalidTag)
+                Memory.MarkDirty(_tlbPhysPage[idx]);
+    }
+
     /// <summary>The physical address behind a linear one at the current privilege, for instruction fetch.</summary>
     internal uint TranslateFetch(uint lin)
     {

@@ -83,6 +83,7 @@ public sealed unsafe partial class Cpu
         _blocks = new Decode.BlockCache(this);
         memory.MappingChanged += FlushTlb;
         memory.CodePageWritten += OnCodePageWritten;
+        memory.DirtyBitsCleared += MarkDirectlyWritablePagesDirty;
         Reset();
     }
 

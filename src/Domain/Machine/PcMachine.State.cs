@@ -1,3 +1,4 @@
+using HexEmu.Domain.Memory;
 using HexEmu.Domain.State;
 
 namespace HexEmu.Domain.Machine;
@@ -13,6 +14,13 @@ public sealed partial class PcMachine
     public const ushort StateVersion = 1;
 
     public void SaveState(StateWriter w) => SaveSections(w, includeMemory: true);
+
+    /// <summary>
+    /// Saves every section, RAM's only with <paramref name="includeMemory"/>. RAM's section also
+    /// carries the A20 gate: whoever leaves it out keeps RAM and <see cref="PhysicalMemory.A20Mask"/>
+    /// themselves (the reverse debugger's checkpoints keep RAM incrementally).
+    /// </summary>
+    public void SaveState(StateWriter w, bool includeMemory) => SaveSections(w, includeMemory);
 
     /// <summary>Every section in load order; without <paramref name="includeMemory"/> RAM's section is left out (the state digest hashes RAM in place).</summary>
     private void SaveSections(StateWriter w, bool includeMemory)
@@ -39,22 +47,29 @@ public sealed partial class PcMachine
     }
 
     /// <summary>Loads every section; if any is malformed the machine is put back exactly as it was and the error goes on.</summary>
-    public void LoadState(StateReader r)
+    public void LoadState(StateReader r) => LoadState(r, includeMemory: true);
+
+    /// <summary>
+    /// Loads what <see cref="SaveState(StateWriter, bool)"/> saved with the same
+    /// <paramref name="includeMemory"/>; without it RAM and the A20 gate stay as they are (and so
+    /// does the backup taken for a malformed state: it leaves RAM out too, so this costs no copy of RAM).
+    /// </summary>
+    public void LoadState(StateReader r, bool includeMemory)
     {
         var backup = new StateWriter();
-        SaveState(backup);
+        SaveSections(backup, includeMemory);
         try
         {
-            LoadSections(r);
+            LoadSections(r, includeMemory);
         }
         catch (StateFormatException)
         {
-            LoadSections(new StateReader(backup.ToArray()));
+            LoadSections(new StateReader(backup.ToArray()), includeMemory);
             throw;
         }
     }
 
-    private void LoadSections(StateReader r)
+    private void LoadSections(StateReader r, bool includeMemory)
     {
         var s = r.Open(StateSection, StateVersion);
         s.ExpectLength(10);
@@ -64,7 +79,7 @@ public sealed partial class PcMachine
         int exitCode = s.ReadI32();
         Clock.LoadState(r);
         Cpu.LoadState(r);
-        Memory.LoadState(r);
+        if (includeMemory) Memory.LoadState(r);
         Rtc.LoadState(r);
         _chipset.Pic.LoadState(r);
         _chipset.Pit.LoadState(r);

@@ -214,6 +214,50 @@ public sealed unsafe class PhysicalMemory
 
     public bool IsDirty(uint page) => (_dirtyBits[page >> 6] & (1UL << (int)(page & 63))) != 0;
 
+    /// <summary>How many 4 KiB pages of RAM there are.</summary>
+    public uint RamPages => RamSize >> PageShift;
+
+    /// <summary>
+    /// The dirty bits, bit (page &amp; 63) of word (page &gt;&gt; 6) for each RAM page: set for every
+    /// page written (or made directly writable to a TLB) since the epoch began (<see cref="ClearDirty"/>, <see cref="StartDirtyEpoch"/>).
+    /// </summary>
+    public ReadOnlySpan<ulong> DirtyPageBits => _dirtyBits;
+
+    /// <summary>
+    /// Replaces one RAM page's bytes (zeros when <paramref name="bytes"/> is empty) without marking
+    /// it dirty: for putting back a saved page, after which the caller starts a new epoch
+    /// (<see cref="ClearDirty"/>). Code cached from the page is dropped as for any write.
+    /// </summary>
+    public void RestorePage(uint page, ReadOnlySpan<byte> bytes)
+    {
+        if (page >= RamPages) throw new ArgumentOutOfRangeException(nameof(page));
+        if (!bytes.IsEmpty && bytes.Length != PageSize)
+            throw new ArgumentException($"a page is {PageSize} bytes, not {bytes.Length}", nameof(bytes));
+        var target = _ram.AsSpan((int)(page << PageShift), (int)PageSize);
+        if (bytes.IsEmpty) target.Clear();
+        else bytes.CopyTo(target);
+        if (_codePages[page] != 0) CodePageWritten?.Invoke(page << PageShift, PageSize);
+    }
+
+    /// <summary>
+    /// Raised by <see cref="StartDirtyEpoch"/> once the dirty bits are clear: whoever may still
+    /// write RAM directly (a CPU's TLB) marks those pages dirty again.
+    /// </summary>
+    public event Action? DirtyBitsCleared;
+
+    /// <summary>
+    /// Starts a new dirty-tracking epoch without touching translations: the dirty bits are
+    /// cleared, then every page a TLB may still write directly is marked again, so nothing written
+    /// later goes unnoticed. Unlike <see cref="ClearDirty"/> it leaves TLBs as they are, so taking
+    /// a checkpoint does not change how the guest runs (a TLB flush can: a guest may rely on a
+    /// translation it changed without INVLPG, or on accessed bits only a refill sets again).
+    /// </summary>
+    public void StartDirtyEpoch()
+    {
+        Array.Clear(_dirtyBits);
+        DirtyBitsCleared?.Invoke();
+    }
+
     /// <summary>Starts a new dirty-tracking epoch; TLBs are flushed so that direct writes get noticed again.</summary>
     public void ClearDirty()
     {

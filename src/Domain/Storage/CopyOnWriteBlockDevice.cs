@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace HexEmu.Domain.Storage;
 
 /// <summary>
@@ -10,15 +12,31 @@ namespace HexEmu.Domain.Storage;
 /// Flushing succeeds without touching the base. The overlay lives as long as this object: it
 /// is gone when the process ends.
 /// </para>
+/// <para>
+/// The overlay is an immutable map whose chunks and sectors are never changed in place (a write
+/// stores new arrays), so <see cref="CaptureOverlay"/> is O(1) and a captured overlay shares every
+/// sector with the live one: the reverse debugger's checkpoints capture it every few million
+/// instructions.
+/// </para>
 /// </summary>
 public sealed class CopyOnWriteBlockDevice : IBlockDevice
 {
     private const int SectorSize = IBlockDevice.SectorSize;
 
+    /// <summary>Sectors per chunk of the overlay map (log2).</summary>
+    internal const int ChunkShift = 6;
+    internal const int ChunkSectors = 1 << ChunkShift;
+
     private readonly IBlockDevice _base;
-    // Written sectors by LBA. A sector at a time: guests write little, and a map per sector
-    // makes partial overlaps of reads and earlier writes trivial.
-    private readonly Dictionary<long, byte[]> _written = [];
+    // Written sectors by chunk of 64 LBAs: per chunk an array of the sectors written (null where
+    // the base is read). Neither a chunk array nor a sector is changed once stored: a write
+    // stores new ones, so a captured map stays as it was. A sector at a time keeps partial
+    // overlaps of reads and earlier writes trivial; chunks keep lookups few and the map small.
+    private ImmutableDictionary<long, byte[]?[]> _written = ImmutableDictionary<long, byte[]?[]>.Empty;
+    private int _writtenCount;
+    // Sectors written since the last capture or restore: what the next capture holds that the
+    // one before it (or the one restored) did not.
+    private readonly HashSet<long> _writtenSinceMark = [];
 
     /// <param name="baseDevice">The image, read and never written (open it read-only).</param>
     /// <param name="isReadOnly">What the guest sees: true for a drive given as read-only, which then refuses writes as before.</param>
@@ -33,16 +51,19 @@ public sealed class CopyOnWriteBlockDevice : IBlockDevice
     public bool IsReadOnly { get; }
 
     /// <summary>How many distinct sectors the guest has written (and the overlay holds).</summary>
-    public int WrittenSectors => _written.Count;
+    public int WrittenSectors => _writtenCount;
 
     public bool TryRead(long lba, Span<byte> destination)
     {
         if (!InRange(lba, destination.Length)) return false;
+        var written = _written;
+        if (written.IsEmpty) return _base.TryRead(lba, destination);
+        var chunks = new ChunkCursor(written);
         int sectors = destination.Length / SectorSize;
         int k = 0;
         while (k < sectors)
         {
-            if (_written.TryGetValue(lba + k, out byte[]? sector))
+            if (chunks.Sector(lba + k) is { } sector)
             {
                 sector.CopyTo(destination.Slice(k * SectorSize, SectorSize));
                 k++;
@@ -50,7 +71,7 @@ public sealed class CopyOnWriteBlockDevice : IBlockDevice
             }
             // A run of sectors the guest never wrote: one read from the base.
             int run = 1;
-            while (k + run < sectors && !_written.ContainsKey(lba + k + run)) run++;
+            while (k + run < sectors && chunks.Sector(lba + k + run) is null) run++;
             if (!_base.TryRead(lba + k, destination.Slice(k * SectorSize, run * SectorSize))) return false;
             k += run;
         }
@@ -60,18 +81,104 @@ public sealed class CopyOnWriteBlockDevice : IBlockDevice
     public bool TryWrite(long lba, ReadOnlySpan<byte> source)
     {
         if (IsReadOnly || !InRange(lba, source.Length)) return false;
-        for (int k = 0; k < source.Length / SectorSize; k++)
+        int sectors = source.Length / SectorSize;
+        var written = _written.ToBuilder(); // one new version of the map for the whole transfer
+        long chunkIndex = -1;
+        byte[]?[]? chunk = null;
+        for (int k = 0; k < sectors; k++)
         {
-            if (!_written.TryGetValue(lba + k, out byte[]? sector))
-                _written[lba + k] = sector = new byte[SectorSize];
-            source.Slice(k * SectorSize, SectorSize).CopyTo(sector);
+            long at = lba + k;
+            if (at >> ChunkShift != chunkIndex)
+            {
+                if (chunk is not null) written[chunkIndex] = chunk;
+                chunkIndex = at >> ChunkShift;
+                // A new chunk array: captured maps may share the old one.
+                chunk = written.TryGetValue(chunkIndex, out var old) ? (byte[]?[])old.Clone() : new byte[]?[ChunkSectors];
+            }
+            ref byte[]? slot = ref chunk![(int)(at & (ChunkSectors - 1))];
+            if (slot is null) _writtenCount++;
+            slot = source.Slice(k * SectorSize, SectorSize).ToArray(); // always a new array, for the same reason
+            _writtenSinceMark.Add(at);
         }
+        written[chunkIndex] = chunk!;
+        _written = written.ToImmutable();
         return true;
     }
 
     /// <summary>Nothing to make durable: the overlay is meant to vanish, and the base is never written.</summary>
     public bool TryFlush() => true;
 
+    /// <summary>
+    /// The overlay as it is now, in O(1): the written sectors are shared, never copied. Hand it to
+    /// <see cref="RestoreOverlay"/> to make the disk read as it does now again.
+    /// </summary>
+    public DiskOverlay CaptureOverlay()
+    {
+        long[] fresh = [.. _writtenSinceMark];
+        _writtenSinceMark.Clear();
+        return new DiskOverlay(this, _written, _writtenCount, fresh);
+    }
+
+    /// <summary>Puts back an overlay this device captured: every sector reads as it did then.</summary>
+    public void RestoreOverlay(DiskOverlay overlay)
+    {
+        ArgumentNullException.ThrowIfNull(overlay);
+        if (!ReferenceEquals(overlay.Device, this))
+            throw new ArgumentException("the overlay was captured from another disk", nameof(overlay));
+        _written = overlay.Chunks;
+        _writtenCount = overlay.SectorCount;
+        _writtenSinceMark.Clear();
+    }
+
     private bool InRange(long lba, int length) =>
         length % SectorSize == 0 && lba >= 0 && lba <= SectorCount - length / SectorSize;
+
+    /// <summary>Looks sectors up in a map, remembering the last chunk (transfers go through consecutive sectors).</summary>
+    internal struct ChunkCursor(ImmutableDictionary<long, byte[]?[]> map)
+    {
+        private long _index = -1;
+        private byte[]?[]? _chunk;
+
+        public byte[]? Sector(long lba)
+        {
+            if (lba >> ChunkShift != _index)
+            {
+                _index = lba >> ChunkShift;
+                _chunk = map.TryGetValue(_index, out var chunk) ? chunk : null;
+            }
+            return _chunk?[(int)(lba & (ChunkSectors - 1))];
+        }
+    }
+}
+
+/// <summary>
+/// A captured <see cref="CopyOnWriteBlockDevice"/> overlay: immutable, sharing its sectors with
+/// the device and with every other capture that holds the same ones.
+/// </summary>
+public sealed class DiskOverlay
+{
+    internal DiskOverlay(CopyOnWriteBlockDevice device, ImmutableDictionary<long, byte[]?[]> chunks, int sectorCount, long[] freshSectors)
+    {
+        Device = device;
+        Chunks = chunks;
+        SectorCount = sectorCount;
+        FreshSectors = freshSectors;
+    }
+
+    /// <summary>The device that captured it (and the only one it can be restored to).</summary>
+    public CopyOnWriteBlockDevice Device { get; }
+
+    internal ImmutableDictionary<long, byte[]?[]> Chunks { get; }
+
+    /// <summary>How many sectors the overlay holds.</summary>
+    public int SectorCount { get; }
+
+    /// <summary>
+    /// The sectors written since the device's previous capture or restore: the ones whose bytes
+    /// this capture is the first to hold (what it costs beyond the capture it follows).
+    /// </summary>
+    public IReadOnlyList<long> FreshSectors { get; }
+
+    /// <summary>The bytes this overlay holds for <paramref name="lba"/>, or null when it reads from the base (the very array: do not change it).</summary>
+    internal byte[]? SectorOrNull(long lba) => new CopyOnWriteBlockDevice.ChunkCursor(Chunks).Sector(lba);
 }

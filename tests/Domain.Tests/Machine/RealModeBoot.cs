@@ -28,11 +28,21 @@ public sealed class RealModeBoot(Action<Assembler> program, Action<Assembler>? h
         _code.CopyTo(ram[(int)LoadAddress..]);
         _handler.CopyTo(ram[HandlerAddress..]);
         BitConverter.TryWriteBytes(ram[(int)BootCountAddress..], BitConverter.ToUInt32(ram[(int)BootCountAddress..]) + 1);
+        // Written past the CPU: say so, as a boot loader must, or incremental snapshots miss it.
+        NoteWrites(machine, LoadAddress, _code.Length);
+        NoteWrites(machine, HandlerAddress, _handler.Length);
+        NoteWrites(machine, BootCountAddress, 4);
         var cpu = machine.Cpu;
         cpu.LoadSegmentReal(Seg.CS, 0);
         foreach (int s in new[] { Seg.DS, Seg.ES, Seg.SS, Seg.FS, Seg.GS }) cpu.LoadSegmentReal(s, 0);
         cpu.Eip = LoadAddress;
         cpu.Gpr[X86Cpu.ESP] = 0x6000;
+    }
+
+    private static void NoteWrites(PcMachine machine, uint address, int length)
+    {
+        for (uint page = address >> 12; length > 0 && page <= (address + (uint)length - 1) >> 12; page++)
+            machine.Memory.NoteWrite(page);
     }
 
     private static byte[] Assemble(Action<Assembler> program, ulong address)
