@@ -3,6 +3,7 @@ using HexEmu.Application.Monitor;
 using HexEmu.Domain.Machine;
 using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
+using HexEmu.Host.Debugging;
 using HexEmu.Host.Hmp;
 using HexEmu.Host.Logging;
 using HexEmu.Host.Replay;

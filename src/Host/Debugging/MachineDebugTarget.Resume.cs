@@ -59,7 +59,7 @@ public sealed partial class MachineDebugTarget
         return stop switch
         {
             TimelineStop.Breakpoint b => new TargetStop.Breakpoint(b.Address, _breakpoints.TypeAt(b.Address)),
-            TimelineStop.Watch w => new TargetStop.Watch(w.Watch.Address, w.Watch.Kind),
+            TimelineStop.WatchHit w => new TargetStop.Watch(w.Watch.Address, w.Watch.Kind),
             TimelineStop.HistoryBegin => new TargetStop.HistoryEdge(AtBegin: true),
             TimelineStop.HistoryEnd => new TargetStop.HistoryEdge(AtBegin: false),
             TimelineStop.Interrupted => new TargetStop.Interrupted(),
