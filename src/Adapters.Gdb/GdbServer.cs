@@ -1,0 +1,261 @@
+using System.Net;
+using System.Net.Sockets;
+using HexEmu.Adapters.Gdb.Protocol;
+using HexEmu.Adapters.Gdb.Session;
+using HexEmu.Application.Debugging;
+
+namespace HexEmu.Adapters.Gdb;
+
+/// <summary>
+/// The GDB remote stub: listens on a <see cref="GdbEndpoint"/> and serves one debugger at a time
+/// against an <see cref="IDebugTarget"/>. A connecting debugger attaches the target; 'D' or a
+/// dropped connection detaches it, and gdb may connect again afterwards. A second debugger that
+/// connects while one is attached is closed at once. Connections are accepted and served on
+/// background tasks; no exception escapes them (they are logged and the connection dropped).
+/// </summary>
+public sealed class GdbServer : IDisposable, IAsyncDisposable
+{
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a new debugger waits for the previous session's clean-up after its client left.</summary>
+    private static readonly TimeSpan HandOverGrace = TimeSpan.FromSeconds(5);
+
+    private readonly Socket listener;
+    private readonly IDebugTarget target;
+    private readonly Action<string> log;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new(); // admission against shutdown
+    private readonly Task acceptLoop;
+    private volatile Client? current;
+    private int disposed;
+
+    private sealed record Client(GdbConnection Connection, Task Session);
+
+    private GdbServer(Socket listener, GdbEndpoint endpoint, IDebugTarget target, Action<string> log)
+    {
+        this.listener = listener;
+        this.target = target;
+        this.log = log;
+        Endpoint = endpoint;
+        acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>Where the server listens; for TCP the port actually bound (useful with port 0).</summary>
+    public GdbEndpoint Endpoint { get; }
+
+    /// <summary>The TCP port bound, or null for a Unix socket.</summary>
+    public int? Port => (Endpoint as GdbEndpoint.Tcp)?.Port;
+
+    /// <summary>Whether a debugger is connected (its session not yet finished).</summary>
+    public bool HasClient => current is { Session.IsCompleted: false };
+
+    /// <summary>
+    /// Binds and starts accepting debuggers. Throws <see cref="IOException"/> with a one-line
+    /// message if the endpoint cannot be listened on (port in use, unknown host, …).
+    /// </summary>
+    public static GdbServer Listen(GdbEndpoint endpoint, IDebugTarget target, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(target);
+        var sink = log ?? (_ => { });
+        var (socket, bound) = endpoint switch
+        {
+            GdbEndpoint.Tcp tcp => BindTcp(tcp),
+            GdbEndpoint.Unix unix => BindUnix(unix),
+            _ => throw new ArgumentException($"unknown endpoint {endpoint}", nameof(endpoint)),
+        };
+        return new GdbServer(socket, bound, target, sink);
+    }
+
+    private static (Socket, GdbEndpoint) BindTcp(GdbEndpoint.Tcp endpoint)
+    {
+        var address = ResolveHost(endpoint);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, endpoint.Port));
+            socket.Listen(4);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new IOException($"gdb stub: cannot listen on {endpoint}: {e.Message}", e);
+        }
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        return (socket, endpoint with { Port = port });
+    }
+
+    private static IPAddress ResolveHost(GdbEndpoint.Tcp endpoint)
+    {
+        if (endpoint.Host is null) return IPAddress.Loopback;
+        if (IPAddress.TryParse(endpoint.Host, out var literal)) return literal;
+        try
+        {
+            var addresses = Dns.GetHostAddresses(endpoint.Host);
+            return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? addresses.FirstOrDefault()
+                ?? throw new IOException($"gdb stub: host '{endpoint.Host}' has no address");
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"gdb stub: cannot resolve host '{endpoint.Host}': {e.Message}", e);
+        }
+    }
+
+    private static (Socket, GdbEndpoint) BindUnix(GdbEndpoint.Unix endpoint)
+    {
+        RemoveStaleSocket(endpoint.Path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(endpoint.Path));
+            socket.Listen(4);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            socket.Dispose();
+            throw new IOException($"gdb stub: cannot listen on {endpoint}: {e.Message}", e);
+        }
+        return (socket, endpoint);
+    }
+
+    /// <summary>
+    /// A socket file left by an emulator that died is removed (as QEMU does); a live socket or
+    /// any other kind of file at the path is left alone and reported.
+    /// </summary>
+    private static void RemoveStaleSocket(string path)
+    {
+        if (!File.Exists(path)) return;
+        bool opensAsFile;
+        try
+        {
+            using (File.OpenRead(path)) { }
+            opensAsFile = true;
+        }
+        catch (IOException)
+        {
+            opensAsFile = false; // opening a socket fails (ENXIO)
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException($"gdb stub: {path} exists and cannot be replaced: {e.Message}", e);
+        }
+        if (opensAsFile) throw new IOException($"gdb stub: {path} exists and is not a socket");
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException)
+        {
+            File.Delete(path); // nobody listens: stale
+            return;
+        }
+        throw new IOException($"gdb stub: {path} is in use by another process");
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                if (stopping.IsCancellationRequested) return;
+                log($"gdbstub: accept failed: {e.Message}");
+                // A persistent failure (out of descriptors) must not spin the loop.
+                try { await Task.Delay(100, stopping.Token).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+                continue;
+            }
+            try
+            {
+                await AdmitAsync(client).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                log($"gdbstub: could not start a session: {e.Message}");
+                client.Dispose();
+            }
+        }
+    }
+
+    private async Task AdmitAsync(Socket client)
+    {
+        var previous = current;
+        if (previous is not null && !previous.Session.IsCompleted && previous.Connection.ReaderEnded)
+        {
+            // The previous debugger has left; its session is only cleaning up (detaching).
+            try
+            {
+                await previous.Session.WaitAsync(HandOverGrace, stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                // Still busy: refused below.
+            }
+        }
+        lock (gate)
+        {
+            if (stopping.IsCancellationRequested || previous is { Session.IsCompleted: false })
+            {
+                log("gdbstub: refused a second debugger (one is attached already)");
+                client.Dispose();
+                return;
+            }
+            log($"gdbstub: debugger connected{(client.RemoteEndPoint is IPEndPoint ip ? " from " + ip : "")}");
+            var connection = new GdbConnection(client, log);
+            var session = new GdbSession(connection, target, log);
+            current = new Client(connection, Task.Run(session.RunAsync));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        var finished = StopAccepting();
+        try
+        {
+            finished.Wait(ShutdownGrace);
+        }
+        catch (AggregateException)
+        {
+            // The loops log their own failures; shutting down goes on regardless.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        var finished = StopAccepting();
+        try
+        {
+            await finished.WaitAsync(ShutdownGrace).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // As above (a timeout included: a target stuck in a call is not waited for forever).
+        }
+    }
+
+    /// <summary>Stops the accept loop and drops the client (which detaches the target); returns what to wait for.</summary>
+    private Task StopAccepting()
+    {
+        Client? client;
+        lock (gate)
+        {
+            stopping.Cancel();
+            client = current;
+        }
+        listener.Dispose();
+        client?.Connection.Dispose();
+        return client is null ? acceptLoop : Task.WhenAll(acceptLoop, client.Session);
+    }
+}
