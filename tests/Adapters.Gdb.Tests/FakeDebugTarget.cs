@@ -13,7 +13,7 @@ internal sealed class FakeDebugTarget : IDebugTarget
     public const int RamSize = 1 << 20;
 
     private readonly object gate = new();
-    private readonly Queue<TargetStop> scripted = new();
+    private readonly Queue<(TargetStop Stop, Action<FakeDebugTarget>? Effect)> scripted = new();
     private readonly List<(BreakpointType Type, uint Address, uint Length)> breakpoints = [];
     private TaskCompletionSource<TargetStop>? running;
     private GuestRegisters registers;
@@ -35,6 +35,7 @@ internal sealed class FakeDebugTarget : IDebugTarget
     public int Kills { get; private set; }
     public List<ResumeAction> Resumes { get; } = [];
     public List<string> MonitorCommands { get; } = [];
+    public List<(BreakpointType Type, uint Address, uint Length)> BreakpointsEverInserted { get; } = [];
 
     public GuestRegisters Registers
     {
@@ -52,9 +53,10 @@ internal sealed class FakeDebugTarget : IDebugTarget
         get { lock (gate) return running is not null; }
     }
 
-    public void Script(TargetStop stop)
+    /// <summary>The next resume that hits no breakpoint stops so, after <paramref name="effect"/> (what the guest did meanwhile).</summary>
+    public void Script(TargetStop stop, Action<FakeDebugTarget>? effect = null)
     {
-        lock (gate) scripted.Enqueue(stop);
+        lock (gate) scripted.Enqueue((stop, effect));
     }
 
     /// <summary>Waits (bounded) until the condition holds; the fake pulses on every call it receives.</summary>
@@ -134,6 +136,7 @@ internal sealed class FakeDebugTarget : IDebugTarget
         {
             if (Refused.Contains(type)) return false;
             breakpoints.Add((type, address, length));
+            BreakpointsEverInserted.Add((type, address, length));
             Changed();
             return true;
         }
@@ -173,7 +176,11 @@ internal sealed class FakeDebugTarget : IDebugTarget
                 registers = registers with { Eip = next.Address };
                 return Task.FromResult<TargetStop>(new TargetStop.Breakpoint(next.Address, next.Type));
             }
-            if (scripted.TryDequeue(out var stop)) return Task.FromResult(stop);
+            if (scripted.TryDequeue(out var script))
+            {
+                script.Effect?.Invoke(this);
+                return Task.FromResult(script.Stop);
+            }
             running = new TaskCompletionSource<TargetStop>(TaskCreationOptions.RunContinuationsAsynchronously);
             return running.Task;
         }
