@@ -17,8 +17,14 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
 {
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a new debugger waits for the previous session's clean-up after its client left.</summary>
+    /// <summary>How long a new debugger waits for the previous session's clean-up once that one is ending.</summary>
     private static readonly TimeSpan HandOverGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a new debugger waits for a session that does not know yet that it is over (its
+    /// client closed the socket a moment ago and reconnected at once) before it is refused.
+    /// </summary>
+    private static readonly TimeSpan BusyGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly Socket listener;
     private readonly IDebugTarget target;
@@ -29,7 +35,7 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
     private volatile Client? current;
     private int disposed;
 
-    private sealed record Client(GdbConnection Connection, Task Session);
+    private sealed record Client(GdbConnection Connection, GdbSession Session, Task Running);
 
     private GdbServer(Socket listener, GdbEndpoint endpoint, IDebugTarget target, Action<string> log)
     {
@@ -47,7 +53,7 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
     public int? Port => (Endpoint as GdbEndpoint.Tcp)?.Port;
 
     /// <summary>Whether a debugger is connected (its session not yet finished).</summary>
-    public bool HasClient => current is { Session.IsCompleted: false };
+    public bool HasClient => current is { Running.IsCompleted: false };
 
     /// <summary>
     /// Binds and starts accepting debuggers. Throws <see cref="IOException"/> with a one-line
@@ -190,21 +196,19 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
     private async Task AdmitAsync(Socket client)
     {
         var previous = current;
-        if (previous is not null && !previous.Session.IsCompleted && previous.Connection.ReaderEnded)
+        if (previous is { Running.IsCompleted: false })
         {
-            // The previous debugger has left; its session is only cleaning up (detaching).
-            try
+            // A debugger that just left may reconnect before its session noticed; give it a moment,
+            // and once the session is ending, the time its clean-up (detaching) takes.
+            await WaitQuietly(previous.Running, BusyGrace).ConfigureAwait(false);
+            if (previous.Session.Ending || previous.Connection.ReaderEnded)
             {
-                await previous.Session.WaitAsync(HandOverGrace, stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-            {
-                // Still busy: refused below.
+                await WaitQuietly(previous.Running, HandOverGrace).ConfigureAwait(false);
             }
         }
         lock (gate)
         {
-            if (stopping.IsCancellationRequested || previous is { Session.IsCompleted: false })
+            if (stopping.IsCancellationRequested || previous is { Running.IsCompleted: false })
             {
                 log("gdbstub: refused a second debugger (one is attached already)");
                 client.Dispose();
@@ -213,7 +217,19 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
             log($"gdbstub: debugger connected{(client.RemoteEndPoint is IPEndPoint ip ? " from " + ip : "")}");
             var connection = new GdbConnection(client, log);
             var session = new GdbSession(connection, target, log);
-            current = new Client(connection, Task.Run(session.RunAsync));
+            current = new Client(connection, session, Task.Run(session.RunAsync));
+        }
+    }
+
+    private async Task WaitQuietly(Task task, TimeSpan limit)
+    {
+        try
+        {
+            await task.WaitAsync(limit, stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // Not finished in time: the caller decides.
         }
     }
 
@@ -256,6 +272,6 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
         }
         listener.Dispose();
         client?.Connection.Dispose();
-        return client is null ? acceptLoop : Task.WhenAll(acceptLoop, client.Session);
+        return client is null ? acceptLoop : Task.WhenAll(acceptLoop, client.Running);
     }
 }

@@ -154,4 +154,41 @@ public sealed class RealGdbTests
         Assert.Contains("$1 = 0x1000", output);
         Assert.DoesNotContain(ResumeAction.ReverseStep, target.Resumes);
     }
+
+    [Fact]
+    public void GdbMovesLargeAndAwkwardBlocksOnAFakeTarget()
+    {
+        var target = SampleTarget();
+        var log = new List<string>();
+        var directory = Directory.CreateTempSubdirectory("hexemu-gdb-");
+        try
+        {
+            // 40 KiB holding every byte value, the protocol's special ones ('$', '#', '}', '*') included.
+            var block = new byte[40 * 1024];
+            new Random(6).NextBytes(block);
+            for (var i = 0; i < 256; i++) block[i] = (byte)i;
+            var input = Path.Combine(directory.FullName, "in.bin");
+            var output = Path.Combine(directory.FullName, "out.bin");
+            File.WriteAllBytes(input, block);
+            using var server = GdbServer.Listen(new GdbEndpoint.Tcp(null, 0), target, Logger(log));
+            var (exit, text) = RunGdb(server.Port!.Value,
+                $"restore {input} binary 0x10000",
+                "set {int}0x3000 = 0x7d2a2324",
+                "x/xw 0x3000",
+                $"dump binary memory {output} 0x10000 0x{0x10000 + block.Length:x}",
+                "x/xw 0x200000",
+                "detach");
+            Assert.True(exit == 0, text);
+            AssertNoSurprises(text, log);
+            Assert.Equal(block, target.Ram[0x10000..(0x10000 + block.Length)]);
+            Assert.True(File.Exists(output), text);
+            Assert.Equal(block, File.ReadAllBytes(output));
+            Assert.Contains("0x3000:\t0x7d2a2324", text);
+            Assert.Contains("Cannot access memory at address 0x200000", text); // beyond the fake's RAM: E14
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

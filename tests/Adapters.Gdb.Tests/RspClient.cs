@@ -121,14 +121,14 @@ internal sealed class RspClient : IDisposable
         }
     }
 
-    /// <summary>Reads whatever arrives (for the fuzz), false once the stream ended.</summary>
+    /// <summary>Reads whatever arrives (for the fuzz); 0 once the stream ended or this client was disposed.</summary>
     public int ReadSome(Span<byte> buffer)
     {
         try
         {
             return socket.Receive(buffer);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             return 0;
         }

@@ -78,9 +78,13 @@ public sealed class ServerSocketTests : IDisposable
     {
         using var client = Connect();
         client.Send("qC");
-        client.SendRaw("-"); // instead of acknowledging the reply we have not read yet
+        client.AckMode = false; // read the reply without acknowledging it…
         Assert.Equal("QC1", client.Receive());
+        client.SendRaw("-"); // …and ask for it again
         Assert.Equal("QC1", client.Receive());
+        client.SendRaw("+");
+        client.AckMode = true;
+        Assert.Equal("1", client.Request("qAttached"));
     }
 
     [Fact]
@@ -138,6 +142,19 @@ public sealed class ServerSocketTests : IDisposable
         using var second = Connect();
         Assert.Equal("T05thread:01;", second.Request("?"));
         Assert.Equal(2, target.Attaches);
+    }
+
+    [Fact]
+    public void ImmediateReconnectIsAdmitted()
+    {
+        // gdb killed and restarted at once: the new connection may arrive before the old session noticed.
+        for (var i = 1; i <= 5; i++)
+        {
+            using var client = Connect();
+            Assert.Equal("T05thread:01;", client.Request("?"));
+            Assert.Equal(i, target.Attaches);
+        }
+        target.WaitUntil(t => t.Detaches == 5, "every session detached");
     }
 
     [Fact]

@@ -26,6 +26,10 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
     private readonly Queue<WireEvent> deferred = new();
     private Task<WireEvent>? pendingRead;
     private bool attached;
+    private volatile bool ending;
+
+    /// <summary>Set once the session knows it is over (the client left, detached or killed): only clean-up remains.</summary>
+    public bool Ending => ending;
 
     public async Task RunAsync()
     {
@@ -45,6 +49,7 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
         }
         finally
         {
+            ending = true;
             if (attached) DetachTarget();
             connection.Dispose();
         }
@@ -56,6 +61,7 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
         switch (wireEvent)
         {
             case WireEvent.Disconnected disconnected:
+                ending = true;
                 log($"gdbstub: debugger disconnected ({disconnected.Reason})");
                 return false;
             case WireEvent.Rejected:
@@ -94,11 +100,13 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
             case Outcome.Resume resume:
                 return await ResumeAsync(resume.Action).ConfigureAwait(false);
             case Outcome.Killed:
+                ending = true;
                 log("gdbstub: killed by the debugger");
                 attached = false; // the emulator ends; nothing to hand back
                 return false;
             case Outcome.Detach:
                 // Detached before the OK, so that gdb hears OK once the machine runs on its own.
+                ending = true;
                 DetachTarget();
                 connection.Send("OK");
                 await SayGoodbyeAsync().ConfigureAwait(false);
@@ -132,6 +140,7 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
                     Interrupt();
                     break;
                 case WireEvent.Disconnected disconnected:
+                    ending = true;
                     log($"gdbstub: debugger disconnected while the target ran ({disconnected.Reason}); stopping it");
                     Interrupt();
                     try
