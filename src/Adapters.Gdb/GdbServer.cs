@@ -63,7 +63,18 @@ public sealed class GdbServer : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(target);
-        var sink = log ?? (_ => { });
+        // A failing log sink must not take the stub down with it.
+        Action<string> sink = log is null ? _ => { } : line =>
+        {
+            try
+            {
+                log(line);
+            }
+            catch (Exception)
+            {
+                // Nowhere left to report it.
+            }
+        };
         var (socket, bound) = endpoint switch
         {
             GdbEndpoint.Tcp tcp => BindTcp(tcp),

@@ -10,7 +10,9 @@ namespace HexEmu.Adapters.Gdb.Tests;
 /// </summary>
 public sealed class RealGdbTests
 {
-    private static (int Exit, string Output) RunGdb(int port, params string[] commands)
+    private static (int Exit, string Output) RunGdb(int port, params string[] commands) => RunGdb(port, [], commands);
+
+    private static (int Exit, string Output) RunGdb(int port, string[] beforeConnecting, string[] commands)
     {
         var info = new ProcessStartInfo("gdb")
         {
@@ -18,8 +20,8 @@ public sealed class RealGdbTests
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var a in new[] { "-batch", "-nx", "-ex", "set pagination off", "-ex", "set confirm off", "-ex", $"target remote 127.0.0.1:{port}" }) info.ArgumentList.Add(a);
-        foreach (var c in commands)
+        foreach (var a in new[] { "-batch", "-nx", "-ex", "set pagination off", "-ex", "set confirm off" }) info.ArgumentList.Add(a);
+        foreach (var c in beforeConnecting.Append($"target remote 127.0.0.1:{port}").Concat(commands))
         {
             info.ArgumentList.Add("-ex");
             info.ArgumentList.Add(c);
@@ -70,13 +72,17 @@ public sealed class RealGdbTests
         }
     }
 
-    [Fact]
-    public void GdbDrivesTheStubOnAFakeTarget()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void GdbDrivesTheStubOnAFakeTarget(bool acknowledgments)
     {
         var target = SampleTarget();
         var log = new List<string>();
         using var server = GdbServer.Listen(new GdbEndpoint.Tcp(null, 0), target, Logger(log));
-        var (exit, output) = RunGdb(server.Port!.Value,
+        // gdb turns acknowledgments off when the stub offers it; told not to, it keeps them on.
+        string[] preamble = acknowledgments ? ["set remote noack-packet off", "set debug remote 1"] : ["set debug remote 1"];
+        var (exit, output) = RunGdb(server.Port!.Value, preamble, [
             "info registers",
             "p $st0",
             "p $fop",
@@ -86,13 +92,16 @@ public sealed class RealGdbTests
             "stepi",
             "p/x $pc",
             "monitor help",
-            "detach");
+            "detach"]);
         Assert.True(exit == 0, output);
         AssertNoSurprises(output, log);
         Assert.Matches(@"eax\s+0x11223344", output);
         Assert.Matches(@"ecx\s+0x55667788", output);
         Assert.Matches(@"eip\s+0x1000", output);
         Assert.Matches(@"eflags\s+0x246\s+\[ (\w+ )*IF (\w+ )*\]", output);
+        // After the no-ack negotiation (which precedes the target description read) gdb sees acks only if kept on.
+        var afterNegotiation = output[output.IndexOf("Sending packet: $qXfer:features:read:target.xml", StringComparison.Ordinal)..];
+        Assert.Equal(acknowledgments, afterNegotiation.Contains("Received Ack", StringComparison.Ordinal));
         Assert.Contains("$1 = 0", output); // st0: no FPU state, zero
         Assert.Contains("$2 = 0", output);
         Assert.Matches(@"0x1000:\s+0xdeadbeef\s+0x01020304\s+0xcafef00d\s+0x00000000", output);
