@@ -49,6 +49,9 @@ public sealed class ReplayDebugEngine : IReplayEngine
     /// <summary>Makes a run in progress (or the next one) stop soon, as <see cref="ForwardStop.Interrupted"/>. Any thread.</summary>
     public void RequestInterrupt() => _interruptRequested = true;
 
+    /// <summary>Forgets an interrupt request that came too late for the run it was meant for.</summary>
+    public void ForgetInterruptRequest() => _interruptRequested = false;
+
     public CheckpointId TakeCheckpoint() => new(_checkpoints.Take(new HistoryTag(_replay.Position, _output?.Capture())));
 
     public void Restore(CheckpointId checkpoint)

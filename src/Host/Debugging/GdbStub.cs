@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using HexEmu.Adapters.Gdb;
 using HexEmu.Application.Debugging;
 using HexEmu.Application.Monitor;
@@ -26,7 +25,7 @@ public static class GdbStub
         }
         catch (FormatException e)
         {
-            throw new CommandLineException($"-gdb {device}: {e.Message}");
+            throw new CommandLineException(e.Message); // it names the option and the value already
         }
     }
 
@@ -50,9 +49,9 @@ public static class GdbStub
         {
             return GdbServer.Listen(endpoint, target, log: message => Console.Error.WriteLine($"hexemu: gdb: {message}"));
         }
-        catch (SocketException e)
+        catch (IOException e)
         {
-            throw new CommandLineException($"-gdb {endpoint}: could not listen: {e.Message}");
+            throw new CommandLineException(e.Message); // "gdb stub: cannot listen on …: why"
         }
     }
 }

@@ -34,7 +34,13 @@ public sealed partial class MachineDebugTarget
 
     public void Interrupt()
     {
-        _engine?.RequestInterrupt();
+        // Only a resume in progress can be interrupted: a Ctrl-C that arrives after it ended must
+        // not stop the next one (the request is forgotten when a resume completes, under this lock).
+        lock (_resumeLock)
+        {
+            if (_resume is null) return;
+            _engine?.RequestInterrupt();
+        }
         if (_timeline is null)
             _runner.Post(() =>
             {
@@ -100,6 +106,7 @@ public sealed partial class MachineDebugTarget
         {
             resume = _resume;
             _resume = null;
+            _engine?.ForgetInterruptRequest();
         }
         resume?.TrySetResult(stop);
     }
