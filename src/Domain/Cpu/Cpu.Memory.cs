@@ -59,6 +59,7 @@ public sealed unsafe partial class Cpu
     public void FlushTlb()
     {
         _tagStore.AsSpan().Fill(InvalidTag);
+        if (_watchesArmed) _maskedTagStore.AsSpan().Fill(InvalidTag);
         _tlbHasLargePages = false;
     }
 
@@ -78,8 +79,11 @@ public sealed unsafe partial class Cpu
         InvalidateTlbEntry((linear >> 12) & TlbMask);
     }
 
-    private void InvalidateTlbEntry(uint idx) =>
+    private void InvalidateTlbEntry(uint idx)
+    {
         _supReadTag[idx] = _supWriteTag[idx] = _userReadTag[idx] = _userWriteTag[idx] = InvalidTag;
+        if (_watchesArmed) InvalidateMaskedEntry(idx);
+    }
 
     /// <summary>Sets the current privilege level and points the TLB at the matching tags.</summary>
     public void SetCpl(int cpl)
@@ -88,6 +92,7 @@ public sealed unsafe partial class Cpu
         bool user = cpl == 3;
         _readTag = user ? _userReadTag : _supReadTag;
         _writeTag = user ? _userWriteTag : _supWriteTag;
+        SelectMaskedTags();
     }
 
     // ---- segment-relative access: what instructions use ----
@@ -173,6 +178,7 @@ public sealed unsafe partial class Cpu
     {
         uint idx = (linear >> 12) & TlbMask;
         if (_writeTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
+        if (_watchesArmed && _maskedWriteTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
         Translate(linear, write: true, user: Cpl == 3);
         if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: true, user: Cpl == 3);
     }
@@ -243,9 +249,9 @@ public sealed unsafe partial class Cpu
 
     // ---- system accesses: descriptor tables, TSS, IDT are read with supervisor rights at any CPL ----
 
-    public uint ReadSystem(uint lin, int size) => ReadLinearSlow(lin, size, user: false);
+    public uint ReadSystem(uint lin, int size) => ReadLinearSlow(lin, size, user: false, system: true);
 
-    public void WriteSystem(uint lin, int size, uint value) => WriteLinearSlow(lin, size, value, user: false);
+    public void WriteSystem(uint lin, int size, uint value) => WriteLinearSlow(lin, size, value, user: false, system: true);
 
     // ---- slow paths ----
 
@@ -257,15 +263,21 @@ public sealed unsafe partial class Cpu
     /// </summary>
     private static uint SecondPage(uint lin) => (lin | 0xFFF) + 1;
 
+    /// <summary>
+    /// Reads that missed the TLB, and system reads (<paramref name="system"/>: they never use the
+    /// TLB's fast path, so they never use its masked tags either: see Cpu.DebugTlb.cs).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint ReadLinearSlow(uint lin, int size, bool user)
+    private uint ReadLinearSlow(uint lin, int size, bool user, bool system = false)
     {
+        if (_watchesArmed && !system && TryReadMasked(lin, size, user, out uint masked)) return masked;
         if (CrossesPage(lin, size))
         {
             // Page-crossing: translate both pages before reading, so a fault on the second one is
             // raised with nothing read; reads have no side effects but the accessed bits.
             uint phys0 = Translate(lin, write: false, user);
             uint phys1 = Translate(SecondPage(lin), write: false, user);
+            if (_watchesArmed) CheckWatch(lin, size, write: false);
             uint value = 0;
             for (int i = 0; i < size; i++)
             {
@@ -276,17 +288,21 @@ public sealed unsafe partial class Cpu
             return value;
         }
         uint p = Translate(lin, write: false, user);
+        if (_watchesArmed) CheckWatch(lin, size, write: false);
         return Memory.Read(p, size);
     }
 
+    /// <summary>Writes that missed the TLB, and system writes (see <see cref="ReadLinearSlow"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WriteLinearSlow(uint lin, int size, uint value, bool user)
+    private void WriteLinearSlow(uint lin, int size, uint value, bool user, bool system = false)
     {
+        if (_watchesArmed && !system && TryWriteMasked(lin, size, value, user)) return;
         if (CrossesPage(lin, size))
         {
             // Both pages are translated (and may fault) before the first byte is written.
             uint phys0 = Translate(lin, write: true, user);
             uint phys1 = Translate(SecondPage(lin), write: true, user);
+            if (_watchesArmed) CheckWatch(lin, size, write: true);
             for (int i = 0; i < size; i++)
             {
                 uint a = lin + (uint)i;
@@ -296,6 +312,7 @@ public sealed unsafe partial class Cpu
             return;
         }
         uint p = Translate(lin, write: true, user);
+        if (_watchesArmed) CheckWatch(lin, size, write: true);
         Memory.Write(p, size, value);
     }
 
@@ -324,6 +341,7 @@ public sealed unsafe partial class Cpu
         uint idx = page & TlbMask;
         byte* host = Memory.HostPage(phys >> 12, out bool writable);
         _supReadTag[idx] = _supWriteTag[idx] = _userReadTag[idx] = _userWriteTag[idx] = InvalidTag;
+        if (_watchesArmed) InvalidateMaskedEntry(idx);
         if (host == null) return;
         _tlbHost[idx] = (nint)host - (nint)(lin & ~0xFFFu);
         _tlbPhysPage[idx] = phys >> 12;
@@ -336,6 +354,7 @@ public sealed unsafe partial class Cpu
             if ((perms & PagePermissions.UserWrite) != 0) { _userWriteTag[idx] = page; anyWrite = true; }
             if (anyWrite) Memory.MarkDirty(phys >> 12);
         }
+        if (_watchesArmed) MaskEntry(idx);
     }
 
     /// <summary>The physical address behind a linear one at the current privilege, for instruction fetch.</summary>
@@ -343,6 +362,7 @@ public sealed unsafe partial class Cpu
     {
         uint idx = (lin >> 12) & TlbMask;
         if (_readTag[idx] == lin >> 12) return (_tlbPhysPage[idx] << 12) | (lin & 0xFFF);
+        if (_watchesArmed && _maskedReadTag[idx] == lin >> 12) return (_tlbPhysPage[idx] << 12) | (lin & 0xFFF);
         return Translate(lin, write: false, user: Cpl == 3);
     }
 }

@@ -27,6 +27,11 @@ public enum MachineStop
     GuestExit,
     /// <summary>A triple fault or a reset request under -no-reboot.</summary>
     Shutdown,
+    /// <summary>
+    /// The debugger's traps stopped the CPU before an instruction (<see cref="Cpu.Cpu.Debug"/>'s
+    /// Hit says why); the timers are where that icount puts them, and Run may simply be called again.
+    /// </summary>
+    DebugStop,
 }
 
 /// <summary>
