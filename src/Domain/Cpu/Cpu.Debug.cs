@@ -6,9 +6,10 @@ namespace HexEmu.Domain.Cpu;
 
 /// <summary>
 /// The debugger's traps in the run loop (see <see cref="DebugTraps"/> for what they mean). With
-/// nothing armed the run loop pays one flag test per block. Armed, each block boundary is
-/// checked: a stop due there is reported, otherwise the block is cut short so that the next
-/// breakpoint, or the icount asked for, falls on a boundary that is checked again. Watch hits
+/// nothing armed the run loop pays one flag test per block. Armed, the loop takes its own step
+/// (<see cref="ExecuteWithTraps"/>): each block boundary is checked, a stop due there is
+/// reported, otherwise the block is cut short so that the next breakpoint, or the icount asked
+/// for, falls on a boundary that is checked again. Watch hits
 /// are noticed by the memory slow paths (Cpu.DebugTlb.cs keeps watched pages off the fast path)
 /// and end the block after the accessing instruction.
 /// </summary>
@@ -48,39 +49,41 @@ public sealed unsafe partial class Cpu
     }
 
     /// <summary>
-    /// The check at an instruction boundary, after the boundary's interrupts: true when the CPU
-    /// must stop here (<see cref="DebugTraps.Hit"/> says why). Otherwise sets the limits of the
-    /// next block: <paramref name="budget"/> instructions at most, so that it stops before the
-    /// next breakpoint inside it and at the icount target.
+    /// The run loop's step while traps are armed, at an instruction boundary after the
+    /// boundary's interrupts: false when the CPU must stop here (<see cref="DebugTraps.Hit"/>
+    /// says why); otherwise executes the next block, cut short so that it stops before the next
+    /// breakpoint inside it and at the icount target.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool DebugStopsHere(out long budget)
+    private bool ExecuteWithTraps()
     {
         uint linear = Segs[Seg.CS].Base + Eip;
-        if (Debug.StopsAt(Icount, linear, out bool resumingOverBreakpoint))
-        {
-            budget = 0;
-            return true;
-        }
+        if (Debug.StopsAt(Icount, linear, out bool resumingOverBreakpoint)) return false;
         long limit = _stopAt;
         if (Debug.StopBeforeIcount is long target && target > Icount && target < limit) limit = target;
         // The instruction under a breakpoint being resumed over runs alone (one iteration if it
         // is a REP string instruction): the next boundary is checked again.
         if (resumingOverBreakpoint) limit = Icount + 1;
-        _runLimit = limit;
-        budget = limit - Icount;
-        if (_breakpointsArmed && budget > 1) budget = Math.Min(budget, InstructionsBeforeBreakpoint(linear));
-        return false;
+        _runLimit = limit; // what REP string instructions may batch up to (BudgetLeft)
+        if (InterruptShadow || (Eflags & Flags.TF) != 0)
+        {
+            ExecuteOneAlone();
+            return true;
+        }
+        Block block = LookupBlock();
+        long budget = limit - Icount;
+        if (_breakpointsArmed && budget > 1) budget = Math.Min(budget, InstructionsBeforeBreakpoint(block, linear));
+        ExecuteBlock(block, budget);
+        return true;
     }
 
     /// <summary>
-    /// How many instructions of the block at <paramref name="linear"/> come before the first one
-    /// (after the first) that sits on a breakpoint; a large number when none does. One binary
-    /// search when no breakpoint lies within the block's bytes.
+    /// How many instructions of <paramref name="block"/>, at <paramref name="linear"/>, come
+    /// before the first one (after the first) that sits on a breakpoint; a large number when
+    /// none does. One binary search when no breakpoint lies within the block's bytes.
     /// </summary>
-    private long InstructionsBeforeBreakpoint(uint linear)
+    private long InstructionsBeforeBreakpoint(Block block, uint linear)
     {
-        Block block = LookupBlock();
         if (!Debug.AnyBreakpointIn((ulong)linear + 1, (ulong)linear + block.ByteLength)) return long.MaxValue;
         Insn[] insns = block.Insns;
         uint at = linear;

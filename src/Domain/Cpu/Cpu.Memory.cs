@@ -33,6 +33,16 @@ public sealed unsafe partial class Cpu
     /// <summary>Physical page number of the entry.</summary>
     private uint* _tlbPhysPage;
 
+    // The masked tag store of Cpu.DebugTlb.cs. Same layout as the tag store (supervisor read,
+    // supervisor write, user read, user write); allocated the first time watchpoints are armed,
+    // all invalid whenever they are not.
+    private uint[]? _maskedTagStore;
+    private uint* _maskedSupRead, _maskedSupWrite, _maskedUserRead, _maskedUserWrite;
+    /// <summary>The masked tags for the current privilege level (see <see cref="SetCpl"/>).</summary>
+    private uint* _maskedReadTag, _maskedWriteTag;
+    /// <summary>Watchpoints are armed: watched pages' tags live in the masked store (Cpu.DebugTlb.cs).</summary>
+    private bool _watchesArmed;
+
     private void InitTlb()
     {
         _tagStore = GC.AllocateArray<uint>(TlbEntries * 4, pinned: true);
@@ -249,9 +259,10 @@ public sealed unsafe partial class Cpu
 
     // ---- system accesses: descriptor tables, TSS, IDT are read with supervisor rights at any CPL ----
 
-    public uint ReadSystem(uint lin, int size) => ReadLinearSlow(lin, size, user: false, system: true);
+    // They never use the TLB's fast path, so they never use its masked tags either (Cpu.DebugTlb.cs).
+    public uint ReadSystem(uint lin, int size) => ReadTranslated(lin, size, user: false);
 
-    public void WriteSystem(uint lin, int size, uint value) => WriteLinearSlow(lin, size, value, user: false, system: true);
+    public void WriteSystem(uint lin, int size, uint value) => WriteTranslated(lin, size, value, user: false);
 
     // ---- slow paths ----
 
@@ -263,14 +274,17 @@ public sealed unsafe partial class Cpu
     /// </summary>
     private static uint SecondPage(uint lin) => (lin | 0xFFF) + 1;
 
-    /// <summary>
-    /// Reads that missed the TLB, and system reads (<paramref name="system"/>: they never use the
-    /// TLB's fast path, so they never use its masked tags either: see Cpu.DebugTlb.cs).
-    /// </summary>
+    /// <summary>A read that missed the TLB's fast path.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint ReadLinearSlow(uint lin, int size, bool user, bool system = false)
+    private uint ReadLinearSlow(uint lin, int size, bool user)
     {
-        if (_watchesArmed && !system && TryReadMasked(lin, size, user, out uint masked)) return masked;
+        if (_watchesArmed && TryReadMasked(lin, size, user, out uint masked)) return masked;
+        return ReadTranslated(lin, size, user);
+    }
+
+    /// <summary>A read through a page walk (which fills the TLB).</summary>
+    private uint ReadTranslated(uint lin, int size, bool user)
+    {
         if (CrossesPage(lin, size))
         {
             // Page-crossing: translate both pages before reading, so a fault on the second one is
@@ -292,11 +306,17 @@ public sealed unsafe partial class Cpu
         return Memory.Read(p, size);
     }
 
-    /// <summary>Writes that missed the TLB, and system writes (see <see cref="ReadLinearSlow"/>).</summary>
+    /// <summary>A write that missed the TLB's fast path.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WriteLinearSlow(uint lin, int size, uint value, bool user, bool system = false)
+    private void WriteLinearSlow(uint lin, int size, uint value, bool user)
     {
-        if (_watchesArmed && !system && TryWriteMasked(lin, size, value, user)) return;
+        if (_watchesArmed && TryWriteMasked(lin, size, value, user)) return;
+        WriteTranslated(lin, size, value, user);
+    }
+
+    /// <summary>A write through a page walk (which fills the TLB).</summary>
+    private void WriteTranslated(uint lin, int size, uint value, bool user)
+    {
         if (CrossesPage(lin, size))
         {
             // Both pages are translated (and may fault) before the first byte is written.
@@ -362,6 +382,14 @@ public sealed unsafe partial class Cpu
     {
         uint idx = (lin >> 12) & TlbMask;
         if (_readTag[idx] == lin >> 12) return (_tlbPhysPage[idx] << 12) | (lin & 0xFFF);
+        return TranslateFetchMiss(lin);
+    }
+
+    /// <summary>Kept out of line so that <see cref="TranslateFetch"/>, run at every block, stays small.</summary>
+    private uint TranslateFetchMiss(uint lin)
+    {
+        // A page watched for reads is in the TLB all the same (Cpu.DebugTlb.cs): no walk.
+        uint idx = (lin >> 12) & TlbMask;
         if (_watchesArmed && _maskedReadTag[idx] == lin >> 12) return (_tlbPhysPage[idx] << 12) | (lin & 0xFFF);
         return Translate(lin, write: false, user: Cpl == 3);
     }

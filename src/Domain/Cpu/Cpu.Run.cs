@@ -87,24 +87,18 @@ public sealed unsafe partial class Cpu
                     }
                     if (Halted) return RunExit.Halted;
 
-                    long budget;
                     if (_debugActive)
                     {
                         // Breakpoints, watch hits and the icount target stop here, before the next instruction.
-                        if (DebugStopsHere(out budget)) return RunExit.DebugStop;
-                    }
-                    else budget = _stopAt - Icount;
-                    if (InterruptShadow || (Eflags & Flags.TF) != 0)
-                    {
-                        // One instruction alone: the shadow lasts exactly one, and a single-step
-                        // trap follows each instruction.
-                        InterruptShadow = false;
-                        bool trap = (Eflags & Flags.TF) != 0;
-                        ExecuteBlock(LookupBlock(), 1);
-                        if (trap && !ShutdownRequested) SingleStepTrap();
+                        if (!ExecuteWithTraps()) return RunExit.DebugStop;
                         continue;
                     }
-                    ExecuteBlock(LookupBlock(), budget);
+                    if (InterruptShadow || (Eflags & Flags.TF) != 0)
+                    {
+                        ExecuteOneAlone();
+                        continue;
+                    }
+                    ExecuteBlock(LookupBlock(), _stopAt - Icount);
                 }
             }
             catch (CpuFault fault)
@@ -117,6 +111,18 @@ public sealed unsafe partial class Cpu
                 if (faultsWithoutProgress >= MaxFaultsWithoutProgress) return RunExit.Yielded;
             }
         }
+    }
+
+    /// <summary>
+    /// One instruction alone: after MOV SS / POP SS / STI the interrupt shadow lasts exactly one,
+    /// and with TF set a single-step trap follows each instruction.
+    /// </summary>
+    private void ExecuteOneAlone()
+    {
+        InterruptShadow = false;
+        bool trap = (Eflags & Flags.TF) != 0;
+        ExecuteBlock(LookupBlock(), 1);
+        if (trap && !ShutdownRequested) SingleStepTrap();
     }
 
     private Block LookupBlock()
