@@ -5,11 +5,19 @@ using HexEmu.Domain.Cpu;
 // HexEmu CPU benchmark: runs guest programs of our own in flat 32-bit protected mode for a fixed
 // number of instructions and reports guest MIPS (median of several runs), by the wall clock and
 // per second of CPU time used (the latter is steadier on a machine shared with other work).
+<<<<<<< HEAD
 //   dotnet run -c Release --project bench -- [--instructions N] [--runs K] [--workload mixed|movjmp|movjmp-if|all|blocks|machine|storage|checkpoints]
+=======
+//   dotnet run -c Release --project bench -- [--instructions N] [--runs K] [--workload mixed|movjmp|movjmp-if|all|blocks|machine|storage]
+//                                            [--breakpoint] [--watchpoint]
+// --breakpoint and --watchpoint arm a debugger trap that is never hit (at addresses the workloads
+// do not use), to measure what armed traps cost the CPU workloads.
+>>>>>>> cpu-debug
 
 long instructions = 300_000_000;
 int runs = 5;
 string workload = "all";
+bool armBreakpoint = false, armWatchpoint = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -17,6 +25,8 @@ for (int i = 0; i < args.Length; i++)
         case "--instructions": instructions = long.Parse(args[++i]); break;
         case "--runs": runs = int.Parse(args[++i]); break;
         case "--workload": workload = args[++i]; break;
+        case "--breakpoint": armBreakpoint = true; break;
+        case "--watchpoint": armWatchpoint = true; break;
         default:
             Console.Error.WriteLine($"unknown option {args[i]}");
             return 2;
@@ -50,10 +60,12 @@ if (workload is "blocks")
 }
 return status;
 
-static int Measure(string name, Func<FlatMachine, byte[]> build, long instructions, int runs)
+int Measure(string name, Func<FlatMachine, byte[]> build, long instructions, int runs)
 {
     var m = new FlatMachine();
     byte[] code = build(m);
+    if (armBreakpoint) m.Cpu.Debug.AddBreakpoint(0x00F0_0000);
+    if (armWatchpoint) m.Cpu.Debug.AddWatchpoint(new HexEmu.Domain.Debugging.Watchpoint(0x00F0_1000, 4, HexEmu.Domain.Debugging.WatchKind.Access));
     var missing = FlatMachine.Unimplemented(code);
     if (missing.Count > 0)
     {

@@ -15,6 +15,7 @@ public sealed unsafe partial class Cpu
         uint idx = (linear >> 12) & TlbMask;
         if (_readTag[idx] != linear >> 12)
         {
+            if (_watchesArmed && _maskedReadTag[idx] == linear >> 12) return null; // watched: one element at a time
             Translate(linear, write: false, user: Cpl == 3);
             if (_readTag[idx] != linear >> 12) return null;
         }
@@ -27,6 +28,7 @@ public sealed unsafe partial class Cpu
         uint idx = (linear >> 12) & TlbMask;
         if (_writeTag[idx] != linear >> 12)
         {
+            if (_watchesArmed && _maskedWriteTag[idx] == linear >> 12) return null; // watched: one element at a time
             Translate(linear, write: true, user: Cpl == 3);
             if (_writeTag[idx] != linear >> 12) return null;
         }

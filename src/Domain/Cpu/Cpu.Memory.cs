@@ -33,6 +33,16 @@ public sealed unsafe partial class Cpu
     /// <summary>Physical page number of the entry.</summary>
     private uint* _tlbPhysPage;
 
+    // The masked tag store of Cpu.DebugTlb.cs. Same layout as the tag store (supervisor read,
+    // supervisor write, user read, user write); allocated the first time watchpoints are armed,
+    // all invalid whenever they are not.
+    private uint[]? _maskedTagStore;
+    private uint* _maskedSupRead, _maskedSupWrite, _maskedUserRead, _maskedUserWrite;
+    /// <summary>The masked tags for the current privilege level (see <see cref="SetCpl"/>).</summary>
+    private uint* _maskedReadTag, _maskedWriteTag;
+    /// <summary>Watchpoints are armed: watched pages' tags live in the masked store (Cpu.DebugTlb.cs).</summary>
+    private bool _watchesArmed;
+
     private void InitTlb()
     {
         _tagStore = GC.AllocateArray<uint>(TlbEntries * 4, pinned: true);
@@ -59,6 +69,7 @@ public sealed unsafe partial class Cpu
     public void FlushTlb()
     {
         _tagStore.AsSpan().Fill(InvalidTag);
+        if (_watchesArmed) _maskedTagStore.AsSpan().Fill(InvalidTag);
         _tlbHasLargePages = false;
     }
 
@@ -78,8 +89,11 @@ public sealed unsafe partial class Cpu
         InvalidateTlbEntry((linear >> 12) & TlbMask);
     }
 
-    private void InvalidateTlbEntry(uint idx) =>
+    private void InvalidateTlbEntry(uint idx)
+    {
         _supReadTag[idx] = _supWriteTag[idx] = _userReadTag[idx] = _userWriteTag[idx] = InvalidTag;
+        if (_watchesArmed) InvalidateMaskedEntry(idx);
+    }
 
     /// <summary>Sets the current privilege level and points the TLB at the matching tags.</summary>
     public void SetCpl(int cpl)
@@ -88,6 +102,7 @@ public sealed unsafe partial class Cpu
         bool user = cpl == 3;
         _readTag = user ? _userReadTag : _supReadTag;
         _writeTag = user ? _userWriteTag : _supWriteTag;
+        SelectMaskedTags();
     }
 
     // ---- segment-relative access: what instructions use ----
@@ -173,6 +188,7 @@ public sealed unsafe partial class Cpu
     {
         uint idx = (linear >> 12) & TlbMask;
         if (_writeTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
+        if (_watchesArmed && _maskedWriteTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
         Translate(linear, write: true, user: Cpl == 3);
         if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: true, user: Cpl == 3);
     }
@@ -243,9 +259,10 @@ public sealed unsafe partial class Cpu
 
     // ---- system accesses: descriptor tables, TSS, IDT are read with supervisor rights at any CPL ----
 
-    public uint ReadSystem(uint lin, int size) => ReadLinearSlow(lin, size, user: false);
+    // They never use the TLB's fast path, so they never use its masked tags either (Cpu.DebugTlb.cs).
+    public uint ReadSystem(uint lin, int size) => ReadTranslated(lin, size, user: false);
 
-    public void WriteSystem(uint lin, int size, uint value) => WriteLinearSlow(lin, size, value, user: false);
+    public void WriteSystem(uint lin, int size, uint value) => WriteTranslated(lin, size, value, user: false);
 
     // ---- slow paths ----
 
@@ -257,8 +274,16 @@ public sealed unsafe partial class Cpu
     /// </summary>
     private static uint SecondPage(uint lin) => (lin | 0xFFF) + 1;
 
+    /// <summary>A read that missed the TLB's fast path.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint ReadLinearSlow(uint lin, int size, bool user)
+    {
+        if (_watchesArmed && TryReadMasked(lin, size, user, out uint masked)) return masked;
+        return ReadTranslated(lin, size, user);
+    }
+
+    /// <summary>A read through a page walk (which fills the TLB).</summary>
+    private uint ReadTranslated(uint lin, int size, bool user)
     {
         if (CrossesPage(lin, size))
         {
@@ -266,6 +291,7 @@ public sealed unsafe partial class Cpu
             // raised with nothing read; reads have no side effects but the accessed bits.
             uint phys0 = Translate(lin, write: false, user);
             uint phys1 = Translate(SecondPage(lin), write: false, user);
+            if (_watchesArmed) CheckWatch(lin, size, write: false);
             uint value = 0;
             for (int i = 0; i < size; i++)
             {
@@ -276,17 +302,27 @@ public sealed unsafe partial class Cpu
             return value;
         }
         uint p = Translate(lin, write: false, user);
+        if (_watchesArmed) CheckWatch(lin, size, write: false);
         return Memory.Read(p, size);
     }
 
+    /// <summary>A write that missed the TLB's fast path.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteLinearSlow(uint lin, int size, uint value, bool user)
+    {
+        if (_watchesArmed && TryWriteMasked(lin, size, value, user)) return;
+        WriteTranslated(lin, size, value, user);
+    }
+
+    /// <summary>A write through a page walk (which fills the TLB).</summary>
+    private void WriteTranslated(uint lin, int size, uint value, bool user)
     {
         if (CrossesPage(lin, size))
         {
             // Both pages are translated (and may fault) before the first byte is written.
             uint phys0 = Translate(lin, write: true, user);
             uint phys1 = Translate(SecondPage(lin), write: true, user);
+            if (_watchesArmed) CheckWatch(lin, size, write: true);
             for (int i = 0; i < size; i++)
             {
                 uint a = lin + (uint)i;
@@ -296,6 +332,7 @@ public sealed unsafe partial class Cpu
             return;
         }
         uint p = Translate(lin, write: true, user);
+        if (_watchesArmed) CheckWatch(lin, size, write: true);
         Memory.Write(p, size, value);
     }
 
@@ -324,6 +361,7 @@ public sealed unsafe partial class Cpu
         uint idx = page & TlbMask;
         byte* host = Memory.HostPage(phys >> 12, out bool writable);
         _supReadTag[idx] = _supWriteTag[idx] = _userReadTag[idx] = _userWriteTag[idx] = InvalidTag;
+        if (_watchesArmed) InvalidateMaskedEntry(idx);
         if (host == null) return;
         _tlbHost[idx] = (nint)host - (nint)(lin & ~0xFFFu);
         _tlbPhysPage[idx] = phys >> 12;
@@ -336,6 +374,7 @@ public sealed unsafe partial class Cpu
             if ((perms & PagePermissions.UserWrite) != 0) { _userWriteTag[idx] = page; anyWrite = true; }
             if (anyWrite) Memory.MarkDirty(phys >> 12);
         }
+        if (_watchesArmed) MaskEntry(idx);
     }
 
     /// <summary>
@@ -354,6 +393,15 @@ public sealed unsafe partial class Cpu
     {
         uint idx = (lin >> 12) & TlbMask;
         if (_readTag[idx] == lin >> 12) return (_tlbPhysPage[idx] << 12) | (lin & 0xFFF);
+        return TranslateFetchMiss(lin);
+    }
+
+    /// <summary>Kept out of line so that <see cref="TranslateFetch"/>, run at every block, stays small.</summary>
+    private uint TranslateFetchMiss(uint lin)
+    {
+        // A page watched for reads is in the TLB all the same (Cpu.DebugTlb.cs): no walk.
+        uint idx = (lin >> 12) & TlbMask;
+        if (_watchesArmed && _maskedReadTag[idx] == lin >> 12) return (_tlbPhysPage[idx] << 12) | (lin & 0xFFF);
         return Translate(lin, write: false, user: Cpl == 3);
     }
 }

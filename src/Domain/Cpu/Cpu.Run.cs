@@ -19,6 +19,11 @@ public enum RunExit
     /// host requests and simply runs again.
     /// </summary>
     Yielded,
+    /// <summary>
+    /// The debugger's traps stopped the CPU just before an instruction, after the interrupts due
+    /// at that boundary were taken; <see cref="Debugging.DebugTraps.Hit"/> says why.
+    /// </summary>
+    DebugStop,
 }
 
 /// <summary>
@@ -39,7 +44,7 @@ public sealed unsafe partial class Cpu
     private bool _exitBlock;
 
     /// <summary>Instructions still allowed in the current run (REP string handlers use it to batch iterations).</summary>
-    public long BudgetLeft => _stopAt - Icount;
+    public long BudgetLeft => _runLimit - Icount;
 
     /// <summary>Makes <see cref="Run"/> return after the current instruction.</summary>
     public void RequestStop()
@@ -56,6 +61,7 @@ public sealed unsafe partial class Cpu
     {
         long faultsWithoutProgress = 0, icountAtLastFault = -1;
         _stopAt = Icount + maxInstructions;
+        _runLimit = _stopAt;
         _stopRequested = false;
         _exitBlock = false; // a write to cached code between runs may have left it set
         SetCpl(Cpl);        // in case Cpl was assigned directly: the TLB must use its tags
@@ -81,18 +87,18 @@ public sealed unsafe partial class Cpu
                     }
                     if (Halted) return RunExit.Halted;
 
-                    long budget = _stopAt - Icount;
-                    if (InterruptShadow || (Eflags & Flags.TF) != 0)
+                    if (_debugActive)
                     {
-                        // One instruction alone: the shadow lasts exactly one, and a single-step
-                        // trap follows each instruction.
-                        InterruptShadow = false;
-                        bool trap = (Eflags & Flags.TF) != 0;
-                        ExecuteBlock(LookupBlock(), 1);
-                        if (trap && !ShutdownRequested) SingleStepTrap();
+                        // Breakpoints, watch hits and the icount target stop here, before the next instruction.
+                        if (!ExecuteWithTraps()) return RunExit.DebugStop;
                         continue;
                     }
-                    ExecuteBlock(LookupBlock(), budget);
+                    if (InterruptShadow || (Eflags & Flags.TF) != 0)
+                    {
+                        ExecuteOneAlone();
+                        continue;
+                    }
+                    ExecuteBlock(LookupBlock(), _stopAt - Icount);
                 }
             }
             catch (CpuFault fault)
@@ -105,6 +111,18 @@ public sealed unsafe partial class Cpu
                 if (faultsWithoutProgress >= MaxFaultsWithoutProgress) return RunExit.Yielded;
             }
         }
+    }
+
+    /// <summary>
+    /// One instruction alone: after MOV SS / POP SS / STI the interrupt shadow lasts exactly one,
+    /// and with TF set a single-step trap follows each instruction.
+    /// </summary>
+    private void ExecuteOneAlone()
+    {
+        InterruptShadow = false;
+        bool trap = (Eflags & Flags.TF) != 0;
+        ExecuteBlock(LookupBlock(), 1);
+        if (trap && !ShutdownRequested) SingleStepTrap();
     }
 
     private Block LookupBlock()
@@ -170,7 +188,10 @@ public sealed unsafe partial class Cpu
         Memory.MarkCodePage(page);
         for (uint idx = 0; idx < TlbEntries; idx++)
             if (_tlbPhysPage[idx] == page)
+            {
                 _supWriteTag[idx] = _userWriteTag[idx] = InvalidTag;
+                if (_watchesArmed) _maskedSupWrite[idx] = _maskedUserWrite[idx] = InvalidTag;
+            }
     }
 
     /// <summary>

@@ -97,6 +97,7 @@ public sealed partial class Cpu
         FlushCodeCache();
         _exitBlock = false;
         _stopRequested = false;
+        Debug.ForgetPending(); // a watch hit of the state left behind
     }
 
     /// <summary>A segment register's selector and hidden cache, including the rights and bounds precomputed at load time.</summary>

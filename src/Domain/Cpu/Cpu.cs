@@ -79,6 +79,7 @@ public sealed unsafe partial class Cpu
         Memory = memory;
         Io = io;
         Model = model ?? CpuModel.Default;
+        Debug = new Debugging.DebugTraps(this);
         InitTlb();
         _blocks = new Decode.BlockCache(this);
         memory.MappingChanged += FlushTlb;
@@ -119,6 +120,7 @@ public sealed unsafe partial class Cpu
         Dr[7] = 0x400;
         SetCpl(0); // also points the TLB back at the supervisor tags
         Halted = ShutdownRequested = InterruptShadow = TaskSwitchTrapPending = false;
+        Debug.ForgetPending();
         FlushTlb();
         _blocks.Clear();
     }

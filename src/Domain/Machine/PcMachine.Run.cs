@@ -60,6 +60,8 @@ public sealed partial class PcMachine
                     return MachineStop.Idle;
                 case RunExit.Yielded:
                     return MachineStop.SliceDone;
+                case RunExit.DebugStop:
+                    return MachineStop.DebugStop;
             }
         }
     }

@@ -27,7 +27,10 @@ public enum MachineStop
     GuestExit,
     /// <summary>A triple fault or a reset request under -no-reboot.</summary>
     Shutdown,
-    /// <summary>The CPU stopped for the debugger; <see cref="Cpu.Cpu.Debug"/> says why.</summary>
+    /// <summary>
+    /// The debugger's traps stopped the CPU before an instruction (<see cref="Cpu.Cpu.Debug"/>'s
+    /// Hit says why); the timers are where that icount puts them, and Run may simply be called again.
+    /// </summary>
     DebugStop,
 }
 

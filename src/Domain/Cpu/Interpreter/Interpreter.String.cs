@@ -94,6 +94,7 @@ internal static unsafe partial class Interpreter
         {
             while (done < max)
             {
+                c.RepIterationsDone = done; // a watch hit names this iteration's icount
                 uint bulk = T.Bulk(c, ref i, size, max - done);
                 if (bulk == 0)
                 {
@@ -104,13 +105,18 @@ internal static unsafe partial class Interpreter
                 count -= bulk;
                 if (a32) c.Gpr[Cpu.ECX] = count; else c.SetReg16(Cpu.ECX, (ushort)count);
                 if (ended) break;
+                // A watchpoint was hit: the CPU stops after this iteration (bulk runs never touch
+                // watched pages, whose tags are off the fast path, so a hit is always a Step's).
+                if (c.WatchHitPending) break;
             }
         }
         catch (CpuFault)
         {
+            c.RepIterationsDone = 0;
             c.Icount += done; // the completed iterations retired; the faulting one did not
             throw;
         }
+        c.RepIterationsDone = 0;
         c.Icount += done - 1;
         // Iterations beyond the first used budget the block loop does not know about: end the
         // block so the run loop checks the budget (and interrupts) before the next instruction.
