@@ -5,14 +5,10 @@ using HexEmu.Domain.Cpu;
 // HexEmu CPU benchmark: runs guest programs of our own in flat 32-bit protected mode for a fixed
 // number of instructions and reports guest MIPS (median of several runs), by the wall clock and
 // per second of CPU time used (the latter is steadier on a machine shared with other work).
-<<<<<<< HEAD
 //   dotnet run -c Release --project bench -- [--instructions N] [--runs K] [--workload mixed|movjmp|movjmp-if|all|blocks|machine|storage|checkpoints]
-=======
-//   dotnet run -c Release --project bench -- [--instructions N] [--runs K] [--workload mixed|movjmp|movjmp-if|all|blocks|machine|storage]
 //                                            [--breakpoint] [--watchpoint]
 // --breakpoint and --watchpoint arm a debugger trap that is never hit (at addresses the workloads
 // do not use), to measure what armed traps cost the CPU workloads.
->>>>>>> cpu-debug
 
 long instructions = 300_000_000;
 int runs = 5;

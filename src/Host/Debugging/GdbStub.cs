@@ -5,6 +5,7 @@ using HexEmu.Application.Replay;
 using HexEmu.Domain.Debugging;
 using HexEmu.Domain.Machine;
 using HexEmu.Host.Cli;
+using HexEmu.Host.Hmp;
 
 namespace HexEmu.Host.Debugging;
 

@@ -25,7 +25,6 @@ public sealed partial class MachineDebugTarget : IDebugTarget
     private readonly DebugBreakpoints _breakpoints;
     private readonly object _resumeLock = new();
     private TaskCompletionSource<TargetStop>? _resume;
-    private bool _attached;
 
     /// <param name="timeline">The replay's timeline (reverse execution), or null when running live.</param>
     /// <param name="monitor">Runs one monitor command on the machine thread and returns its output.</param>
@@ -48,7 +47,6 @@ public sealed partial class MachineDebugTarget : IDebugTarget
 
     public TargetStop Attach() => OnMachine(() =>
     {
-        _attached = true;
         _runner.Paused = true;
         return (TargetStop)new TargetStop.Stepped();
     });
@@ -60,7 +58,6 @@ public sealed partial class MachineDebugTarget : IDebugTarget
         {
             _breakpoints.Clear();
             _machine.Cpu.Debug.StopBeforeIcount = null;
-            _attached = false;
             // Without a debugger the machine goes on as it would have (QEMU resumes on detach too).
             _runner.Paused = false;
             return 0;
