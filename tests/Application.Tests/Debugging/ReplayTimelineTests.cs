@@ -41,6 +41,14 @@ public class ReplayTimelineTests
 
     private static readonly Lazy<List<ReplayEvent>> Recording = new(Record);
 
+    /// <summary>Where the recording ends (the demo idles much of the time, so it is short in instructions).</summary>
+    private static readonly Lazy<long> End = new(() =>
+    {
+        var replay = new Replay();
+        Assert.IsType<TimelineStop.HistoryEnd>(replay.Timeline.Continue());
+        return replay.Timeline.Now;
+    });
+
     private sealed class Replay
     {
         public readonly DemoGuest.Output Output = new();
@@ -53,7 +61,7 @@ public class ReplayTimelineTests
             var reader = InMemoryReplayLog.Reader(Recording.Value);
             long rtcBase = ReplaySession.ReadRtcBase(reader);
             var gate = new ReplayOutputGate();
-            Machine = DemoGuest.Machine((DemoGuest.Output)gate.Wrap(Output)!, rtcBase);
+            Machine = DemoGuest.Machine(gate.Wrap(Output)!, rtcBase);
             var session = new ReplaySession(Machine, reader, _ => DemoGuest.Digest(Machine));
             Engine = new ReplayDebugEngine(Machine, session, gate);
             Timeline = new Timeline(Engine, new SnapshotPolicy(new SnapshotPolicyOptions { Interval = interval }));
@@ -66,7 +74,9 @@ public class ReplayTimelineTests
     public void Seeking_back_and_forth_finds_the_states_the_forward_replay_had()
     {
         var replay = new Replay();
-        var positions = new long[] { 1, 12_345, 99_999, 250_000, 600_001, 1_000_000 };
+        long end = End.Value;
+        Assert.True(end > 50_000, $"the recording is {end} instructions long");
+        var positions = new long[] { 1, 12_345, end / 3, end / 2 + 1, end - 7, end - 1 };
         var forward = new Dictionary<long, ulong>();
         foreach (long p in positions)
         {
@@ -85,12 +95,12 @@ public class ReplayTimelineTests
     public void Reverse_stepi_visits_the_forward_steps_in_reverse()
     {
         var replay = new Replay();
-        replay.Timeline.SeekTo(300_000);
+        replay.Timeline.SeekTo(End.Value / 2);
         var states = new List<(long Icount, uint Eip, ulong Digest)>();
         for (int k = 0; k < 10; k++)
         {
             states.Add((replay.Timeline.Now, replay.Machine.Cpu.Eip, replay.Digest));
-            replay.Timeline.StepForward();
+            Assert.IsType<TimelineStop.Stepped>(replay.Timeline.StepForward());
         }
         for (int k = 9; k >= 0; k--)
         {
@@ -104,15 +114,16 @@ public class ReplayTimelineTests
     {
         var replay = new Replay();
         // Where the demo's loop is at some position, found by replaying forward.
-        replay.Timeline.SeekTo(400_000);
+        long from = End.Value / 2, to = from + 20_000;
+        replay.Timeline.SeekTo(to);
         uint loop = replay.Machine.Cpu.Segs[Domain.Cpu.Seg.CS].Base + replay.Machine.Cpu.Eip;
-        // Every visit of that address in [300 000, 400 000), found forward one instruction at a time.
-        replay.Timeline.SeekTo(300_000);
+        // Every visit of that address in [from, to), found forward one instruction at a time.
+        replay.Timeline.SeekTo(from);
         var visits = new List<long>();
-        while (replay.Timeline.Now < 400_000)
+        while (replay.Timeline.Now < to)
         {
             if (replay.Machine.Cpu.Segs[Domain.Cpu.Seg.CS].Base + replay.Machine.Cpu.Eip == loop) visits.Add(replay.Timeline.Now);
-            replay.Timeline.StepForward();
+            Assert.IsType<TimelineStop.Stepped>(replay.Timeline.StepForward());
         }
         Assert.True(visits.Count >= 3, $"the address was visited {visits.Count} times");
 
@@ -126,10 +137,48 @@ public class ReplayTimelineTests
     }
 
     [Fact]
+    public void A_write_watchpoint_is_found_backwards_before_the_write_and_forwards_after_it()
+    {
+        var replay = new Replay();
+        long from = End.Value / 2, to = from + 5_000;
+        replay.Timeline.SeekTo(from);
+        uint watched = replay.Machine.Cpu.Gpr[4] - 4; // the next stack slot: calls and pushes write it
+        var changes = new List<long>(); // t: the instruction with index t changed the word
+        uint previous = Word(replay, watched);
+        while (replay.Timeline.Now < to)
+        {
+            long t = replay.Timeline.Now;
+            replay.Timeline.StepForward();
+            uint value = Word(replay, watched);
+            if (value != previous) changes.Add(t);
+            previous = value;
+        }
+        Assert.NotEmpty(changes);
+
+        replay.Machine.Cpu.Debug.AddWatchpoint(new Watchpoint(watched, 4, WatchKind.Write));
+        var back = Assert.IsType<TimelineStop.WatchHit>(replay.Timeline.ContinueBack());
+        // A write that stores the same value is a hit too, so the last hit is at or after the last change.
+        Assert.InRange(back.Icount, changes[^1], to - 1);
+        Assert.Equal(back.Icount, replay.Timeline.Now); // just before the writing instruction
+        Assert.Equal(watched, back.Watch.Address);
+
+        replay.Timeline.SeekTo(from);
+        var forward = Assert.IsType<TimelineStop.WatchHit>(replay.Timeline.Continue());
+        Assert.InRange(forward.Icount, from + 1, changes[0] + 1); // just after it
+    }
+
+    private static uint Word(Replay replay, uint linear)
+    {
+        var bytes = new byte[4];
+        Assert.Equal(4, replay.Machine.Cpu.PeekLinear(linear, bytes));
+        return BitConverter.ToUInt32(bytes);
+    }
+
+    [Fact]
     public void Reverse_continue_without_an_earlier_hit_reaches_the_start_of_history()
     {
         var replay = new Replay();
-        replay.Timeline.SeekTo(500_000);
+        replay.Timeline.SeekTo(End.Value - 1);
         replay.Machine.Cpu.Debug.AddBreakpoint(0xFFFF_0000); // nothing runs there
         Assert.IsType<TimelineStop.HistoryBegin>(replay.Timeline.ContinueBack());
         Assert.Equal(0, replay.Timeline.Now);

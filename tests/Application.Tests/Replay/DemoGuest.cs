@@ -24,7 +24,7 @@ public static class DemoGuest
         public string Text => System.Text.Encoding.ASCII.GetString(Bytes.ToArray());
     }
 
-    public static PcMachine Machine(Output com1, long rtcBase, bool sleepWhenIdle = false) => new(new MachineConfig
+    public static PcMachine Machine(IByteSink com1, long rtcBase, bool sleepWhenIdle = false) => new(new MachineConfig
     {
         RamBytes = RamBytes,
         BootLoader = new MultibootBoot(KernelImage.Parse(Kernel), RamBytes, "demo.elf ", []),
