@@ -153,7 +153,7 @@ internal sealed class GdbConnection : IDisposable
         catch (Exception e)
         {
             reason = "internal error: " + e.Message;
-            log($"gdbstub: reader failed: {e}");
+            log($"gdbstub: reader failed: {e.GetType().Name}: {e.Message}");
         }
         finally
         {

@@ -45,7 +45,7 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
         }
         catch (Exception e)
         {
-            log($"gdbstub: session failed: {e}");
+            log($"gdbstub: session failed: {e.GetType().Name}: {e.Message}");
         }
         finally
         {

@@ -48,7 +48,7 @@ public static class GdbStub
             notice: message => Console.Error.WriteLine($"hexemu: {message}"));
         try
         {
-            return GdbServer.Listen(endpoint, target, log: message => Console.Error.WriteLine($"hexemu: gdb: {message}"));
+            return GdbServer.Listen(endpoint, target, log: message => Console.Error.WriteLine($"hexemu: {message}"));
         }
         catch (IOException e)
         {
