@@ -29,14 +29,15 @@ public static class GdbBatch
     public const string DisconnectIfConnected = "python gdb.execute('disconnect') if gdb.selected_inferior().pid != 0 else None";
 
     /// <summary>
-    /// The arguments of a session: gdb reads no init file, loads <paramref name="kernel"/>'s
-    /// symbols, finds the guest's sources (for readable transcripts), connects to
-    /// <paramref name="remote"/> (a unix socket path or HOST:PORT) and runs the script.
+    /// The arguments of a session: gdb reads no init file, runs <paramref name="beforeConnect"/>
+    /// (settings), loads <paramref name="kernel"/>'s symbols, finds the guest's sources (for
+    /// readable transcripts), connects to <paramref name="remote"/> (a unix socket path or
+    /// HOST:PORT) and runs the script.
     /// </summary>
-    public static IReadOnlyList<string> Arguments(string kernel, string remote, GdbScript script)
+    public static IReadOnlyList<string> Arguments(string kernel, string remote, GdbScript script, IEnumerable<string>? beforeConnect = null)
     {
         List<string> args = ["-batch", "-nx"];
-        foreach (var command in (string[])["set pagination off", "set confirm off", "set width 0", "set height 0",
+        foreach (var command in (string[])["set pagination off", "set confirm off", "set width 0", "set height 0", .. beforeConnect ?? [],
                      $"directory {GdbGuest.SourceDirectory}", $"file {kernel}", $"target remote {remote}", ConnectedProbe])
             args.AddRange(["-ex", command]);
         foreach (var command in script.Commands)
@@ -46,10 +47,11 @@ public static class GdbBatch
     }
 
     /// <summary>Runs one session; never throws for what gdb does (the result tells), only if gdb cannot be started.</summary>
-    public static GdbResult Run(string kernel, string remote, GdbScript script, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static GdbResult Run(string kernel, string remote, GdbScript script, TimeSpan? timeout = null, string? workingDirectory = null,
+        IEnumerable<string>? beforeConnect = null)
     {
         var limit = timeout ?? DefaultTimeout;
-        var args = Arguments(kernel, remote, script);
+        var args = Arguments(kernel, remote, script, beforeConnect);
         var psi = new ProcessStartInfo(Program)
         {
             RedirectStandardOutput = true,

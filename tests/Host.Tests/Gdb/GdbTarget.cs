@@ -50,6 +50,9 @@ public sealed class GdbTarget : IDisposable
 
     public string KernelPath => Path.Combine(Directory, GdbGuest.Kernel);
 
+    /// <summary>gdb settings every session against this target runs before it connects.</summary>
+    public List<string> BeforeConnect { get; } = [];
+
     /// <summary>
     /// Starts <paramref name="emulator"/> in <paramref name="directory"/> (which holds the kernel)
     /// with <paramref name="machineArgs"/>, "-gdb unix:…" and "-S", and waits until the socket
@@ -79,7 +82,7 @@ public sealed class GdbTarget : IDisposable
 
     /// <summary>Runs one gdb batch session against this target.</summary>
     public GdbResult Gdb(GdbScript script, TimeSpan? timeout = null) =>
-        GdbBatch.Run(KernelPath, SocketPath, script, timeout, Directory);
+        GdbBatch.Run(KernelPath, SocketPath, script, timeout, Directory, BeforeConnect);
 
     /// <summary>As <see cref="Gdb"/>, and asserts the session was clean (in time, connected, no errors).</summary>
     public GdbResult CleanGdb(GdbScript script, TimeSpan? timeout = null)

@@ -64,12 +64,12 @@ public sealed partial class GuestCode
     /// <summary>The instructions of source line <paramref name="line"/> of gdbguest.c, in address order.</summary>
     public IReadOnlyList<Instruction> OfLine(int line) => [.. _instructions.Where(i => i.Line == line)];
 
-    /// <summary>The instructions of the function at <paramref name="function"/>'s symbol up to its first ret.</summary>
+    /// <summary>The instructions of <paramref name="function"/>: from its symbol up to the next symbol (or the end of the code).</summary>
     public IReadOnlyList<Instruction> OfFunction(string function)
     {
-        int start = _instructions.FindIndex(i => i.Address == Symbol(function));
-        int end = _instructions.FindIndex(start, i => i.IsReturn);
-        return _instructions.GetRange(start, end - start + 1);
+        uint start = Symbol(function);
+        uint end = _symbols.Values.Where(a => a > start).DefaultIfEmpty(uint.MaxValue).Min();
+        return [.. _instructions.Where(i => i.Address >= start && i.Address < end)];
     }
 
     /// <summary>The address of the call to <paramref name="callee"/> inside <paramref name="caller"/>.</summary>
