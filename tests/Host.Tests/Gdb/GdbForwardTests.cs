@@ -20,6 +20,9 @@ public abstract partial class GdbForwardTests
     /// <summary>A fresh target paused at the start of a run that lasts seconds, not milliseconds.</summary>
     protected abstract GdbTarget StartLongTarget();
 
+    /// <summary>As <see cref="StartTarget"/>, its stub on "-gdb tcp::PORT" (a free port) instead of a unix socket.</summary>
+    protected abstract GdbTarget StartTcpTarget();
+
     /// <summary>Commands that stop at the entry of step(<paramref name="x"/>), after its prologue, breakpoint 1 still set.</summary>
     protected static GdbScript StopAtStep(int x) => StopAt("step", x);
 
@@ -45,6 +48,18 @@ public abstract partial class GdbForwardTests
 
         Assert.Equal(StepBodyStart, gdb.HexValue("start"));
         Assert.Equal(Code.StraightLinePath(StepBodyStart, 10), gdb.HexValues("pc"));
+    }
+
+    [Fact]
+    public void Gdb_debugs_over_tcp_as_over_a_unix_socket()
+    {
+        using var target = StartTcpTarget();
+
+        var gdb = target.CleanGdb(StopAtStep(2).ProbeWhere().ProbeInt("x", "x").ProbeInt("counter", "counter"));
+
+        Assert.Equal(new GdbResult.Where(StepBodyStart, "step", GdbGuest.Line("step-call")), Assert.Single(gdb.Wheres()));
+        Assert.Equal(2, gdb.IntValue("x"));
+        Assert.Equal(GdbGuest.CounterOnEntryToStep(2), gdb.IntValue("counter"));
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed record GdbRecording(string Directory, int Iterations, long LastIco
 ///                 -serial stdio -icount shift=0,rr=record,rrfile=recording.rr      (a few bytes on stdin)
 /// replay:  hexemu -kernel gdbguest.elf -append iterations=N -display none -device isa-debug-exit
 ///                 -serial file:serial.txt -icount shift=0,rr=replay,rrfile=recording.rr -gdb unix:gdb.sock -S
+///                 (or -gdb tcp::PORT)
 /// oracle:  qemu-system-i386 -kernel gdbguest.elf -append iterations=N -display none -device isa-debug-exit
 ///                 -serial file:serial.txt -icount shift=0 -gdb unix:gdb.sock,server=on,wait=off -S
 /// </code>
@@ -50,16 +51,17 @@ public sealed partial class GdbGuestRuns : IDisposable
     }
 
     /// <summary>qemu-system-i386 running the guest from its start, paused, gdb stub on a unix socket.</summary>
-    public GdbTarget StartQemu(int iterations) =>
-        GdbTarget.Start(GdbEmulator.Qemu, NewRunDirectory(), MachineArgs(iterations, "file:serial.txt", "shift=0"));
+    public GdbTarget StartQemu(int iterations, bool tcp = false) =>
+        (tcp ? (Func<GdbEmulator, string, IEnumerable<string>, GdbTarget>)GdbTarget.StartTcp : GdbTarget.Start)(
+            GdbEmulator.Qemu, NewRunDirectory(), MachineArgs(iterations, "file:serial.txt", "shift=0"));
 
     /// <summary>hexemu replaying <paramref name="recording"/> (a copy of it), paused at its start, gdb stub on a unix socket.</summary>
-    public GdbTarget StartReplay(GdbRecording recording)
+    public GdbTarget StartReplay(GdbRecording recording, bool tcp = false)
     {
         string dir = NewRunDirectory();
         File.Copy(Path.Combine(recording.Directory, GdbRecording.LogName), Path.Combine(dir, GdbRecording.LogName));
-        return GdbTarget.Start(GdbEmulator.HexEmu, dir,
-            MachineArgs(recording.Iterations, "file:serial.txt", $"shift=0,rr=replay,rrfile={GdbRecording.LogName}"));
+        var args = MachineArgs(recording.Iterations, "file:serial.txt", $"shift=0,rr=replay,rrfile={GdbRecording.LogName}");
+        return tcp ? GdbTarget.StartTcp(GdbEmulator.HexEmu, dir, args) : GdbTarget.Start(GdbEmulator.HexEmu, dir, args);
     }
 
     /// <summary>

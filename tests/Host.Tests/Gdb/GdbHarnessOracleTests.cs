@@ -12,6 +12,8 @@ public sealed class GdbHarnessOracleTests(GdbRecordingFixture fixture) : GdbForw
 
     protected override GdbTarget StartLongTarget() => fixture.Runs.StartQemu(GdbRecordingFixture.LongIterations);
 
+    protected override GdbTarget StartTcpTarget() => fixture.Runs.StartQemu(GdbGuest.ShortIterations, tcp: true);
+
     [Fact]
     public void Qemu_runs_the_guest_to_its_end_after_gdb_detaches()
     {

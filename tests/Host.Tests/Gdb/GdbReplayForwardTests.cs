@@ -7,4 +7,6 @@ public sealed class GdbReplayForwardTests(GdbRecordingFixture fixture) : GdbForw
     protected override GdbTarget StartTarget() => fixture.Runs.StartReplay(fixture.Short);
 
     protected override GdbTarget StartLongTarget() => fixture.Runs.StartReplay(fixture.Long);
+
+    protected override GdbTarget StartTcpTarget() => fixture.Runs.StartReplay(fixture.Short, tcp: true);
 }
