@@ -10,6 +10,8 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v gcc >/dev/null 2>&1 || need+=(gcc) # the Multiboot C test guests (gcc -m32 -ffreestanding: no multilib needed)
 command -v qemu-system-i386 >/dev/null 2>&1 || need+=(qemu-system-x86) # the instruction oracle (QemuOracleTests)
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils) # the judge of our qcow2 images (qemu-img check/info/snapshot)
+command -v gdb >/dev/null 2>&1 || need+=(gdb) # the real debugger the GDB stub tests drive (tests/Host.Tests/Gdb)
+command -v objdump >/dev/null 2>&1 || need+=(binutils) # the gdb tests' independent reading of the guest's code
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
