@@ -6,7 +6,8 @@ namespace HexEmu.Domain.Cpu;
 
 /// <summary>
 /// The debugger's traps in the run loop (see <see cref="DebugTraps"/> for what they mean). With
-/// nothing armed the run loop pays one flag test per block. Armed, the loop takes its own step
+/// nothing armed the run loop does not look at them at all (it is compiled twice, with and
+/// without traps, see Cpu.Run.cs). Armed, the loop takes its own step
 /// (<see cref="ExecuteWithTraps"/>): each block boundary is checked, a stop due there is
 /// reported, otherwise the block is cut short so that the next breakpoint, or the icount asked
 /// for, falls on a boundary that is checked again. Watch hits
@@ -41,7 +42,11 @@ public sealed unsafe partial class Cpu
     /// <summary>Called by <see cref="DebugTraps"/> whenever what is armed changes.</summary>
     internal void OnDebugTrapsChanged(bool watchesChanged)
     {
+        bool wasActive = _debugActive;
         _debugActive = Debug.Active;
+        // Armed from inside a run (a device callback, say): the loop without traps is running,
+        // so it ends after the current instruction and the caller's next run checks them.
+        if (_debugActive && !wasActive) RequestStop();
         _breakpointsArmed = Debug.BreakpointsArmed;
         bool watches = Debug.WatchesArmed;
         if (watchesChanged || watches != _watchesArmed) RemaskTlb(watches);
