@@ -29,6 +29,10 @@ namespace HexEmu.Domain.Debugging;
 ///
 /// Breakpoints and watchpoints are counted: adding the same one twice needs two removals (gdb may
 /// insert a software and a hardware breakpoint at one address).
+///
+/// Meant to be changed between runs. With nothing armed the CPU runs a loop that does not look
+/// at the traps; arming the first one while a run is in progress (from a device callback, say)
+/// ends that run with <see cref="HexEmu.Domain.Cpu.RunExit.StopRequested"/> so the next one checks them.
 /// </summary>
 public sealed class DebugTraps
 {
