@@ -6,7 +6,8 @@ namespace HexEmu.Domain.Cpu;
 
 /// <summary>
 /// The debugger's traps in the run loop (see <see cref="DebugTraps"/> for what they mean). With
-/// nothing armed the run loop pays one flag test per block. Armed, the loop takes its own step
+/// nothing armed the run loop does not look at them at all (it is compiled twice, with and
+/// without traps, see Cpu.Run.cs). Armed, the loop takes its own step
 /// (<see cref="ExecuteWithTraps"/>): each block boundary is checked, a stop due there is
 /// reported, otherwise the block is cut short so that the next breakpoint, or the icount asked
 /// for, falls on a boundary that is checked again. Watch hits
@@ -20,7 +21,6 @@ public sealed unsafe partial class Cpu
 
     /// <summary>Something in <see cref="Debug"/> can stop the CPU: instruction boundaries are checked.</summary>
     private bool _debugActive;
-    private bool _breakpointsArmed;
 
     /// <summary>
     /// The icount the current block may not pass: the run's budget, lowered by the debugger's
@@ -41,8 +41,11 @@ public sealed unsafe partial class Cpu
     /// <summary>Called by <see cref="DebugTraps"/> whenever what is armed changes.</summary>
     internal void OnDebugTrapsChanged(bool watchesChanged)
     {
+        bool wasActive = _debugActive;
         _debugActive = Debug.Active;
-        _breakpointsArmed = Debug.BreakpointsArmed;
+        // Armed from inside a run (a device callback, say): the loop without traps is running,
+        // so it ends after the current instruction and the caller's next run checks them.
+        if (_debugActive && !wasActive) RequestStop();
         bool watches = Debug.WatchesArmed;
         if (watchesChanged || watches != _watchesArmed) RemaskTlb(watches);
         if (!_debugActive) _runLimit = _stopAt;
@@ -57,13 +60,16 @@ public sealed unsafe partial class Cpu
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool ExecuteWithTraps()
     {
+        DebugTraps traps = Debug;
+        long icount = Icount;
         uint linear = Segs[Seg.CS].Base + Eip;
-        if (Debug.StopsAt(Icount, linear, out bool resumingOverBreakpoint)) return false;
+        if (traps.StopsAt(icount, linear, out bool resumingOverBreakpoint, out int nextBreakpoint)) return false;
         long limit = _stopAt;
-        if (Debug.StopBeforeIcount is long target && target > Icount && target < limit) limit = target;
+        long target = traps.StopTarget;
+        if (target > icount && target < limit) limit = target;
         // The instruction under a breakpoint being resumed over runs alone (one iteration if it
         // is a REP string instruction): the next boundary is checked again.
-        if (resumingOverBreakpoint) limit = Icount + 1;
+        if (resumingOverBreakpoint) limit = icount + 1;
         _runLimit = limit; // what REP string instructions may batch up to (BudgetLeft)
         if (InterruptShadow || (Eflags & Flags.TF) != 0)
         {
@@ -71,8 +77,10 @@ public sealed unsafe partial class Cpu
             return true;
         }
         Block block = LookupBlock();
-        long budget = limit - Icount;
-        if (_breakpointsArmed && budget > 1) budget = Math.Min(budget, InstructionsBeforeBreakpoint(block, linear));
+        long budget = limit - icount;
+        if (budget > 1 && nextBreakpoint < traps.ArmedBreakpointCount &&
+            traps.BreakpointAt(nextBreakpoint) < (ulong)linear + block.ByteLength)
+            budget = Math.Min(budget, InstructionsBeforeBreakpoint(block, linear));
         ExecuteBlock(block, budget);
         return true;
     }
@@ -80,17 +88,17 @@ public sealed unsafe partial class Cpu
     /// <summary>
     /// How many instructions of <paramref name="block"/>, at <paramref name="linear"/>, come
     /// before the first one (after the first) that sits on a breakpoint; a large number when
-    /// none does. One binary search when no breakpoint lies within the block's bytes.
+    /// none does (a breakpoint inside an instruction).
     /// </summary>
     private long InstructionsBeforeBreakpoint(Block block, uint linear)
     {
-        if (!Debug.AnyBreakpointIn((ulong)linear + 1, (ulong)linear + block.ByteLength)) return long.MaxValue;
         Insn[] insns = block.Insns;
         uint at = linear;
         for (int k = 1; k < insns.Length; k++)
         {
             at += insns[k - 1].Length;
-            if (Debug.HasBreakpoint(at)) return k;
+            int index = Debug.FirstBreakpointFrom(at);
+            if (index < Debug.ArmedBreakpointCount && Debug.BreakpointAt(index) == at) return k;
         }
         return long.MaxValue;
     }

@@ -188,6 +188,13 @@ public sealed unsafe partial class Cpu
     {
         uint idx = (linear >> 12) & TlbMask;
         if (_writeTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
+        ProbeWriteMiss(linear, size);
+    }
+
+    private void ProbeWriteMiss(uint linear, int size)
+    {
+        // A page watched for writes is in the TLB all the same (Cpu.DebugTlb.cs): no walk.
+        uint idx = (linear >> 12) & TlbMask;
         if (_watchesArmed && _maskedWriteTag[idx] == linear >> 12 && (linear & 0xFFF) <= 0x1000 - (uint)size) return;
         Translate(linear, write: true, user: Cpl == 3);
         if (CrossesPage(linear, size)) Translate(SecondPage(linear), write: true, user: Cpl == 3);

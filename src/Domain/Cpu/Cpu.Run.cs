@@ -59,12 +59,34 @@ public sealed unsafe partial class Cpu
     /// <summary>Runs until <paramref name="maxInstructions"/> more have retired, or an earlier stop.</summary>
     public RunExit Run(long maxInstructions)
     {
-        long faultsWithoutProgress = 0, icountAtLastFault = -1;
         _stopAt = Icount + maxInstructions;
         _runLimit = _stopAt;
         _stopRequested = false;
         _exitBlock = false; // a write to cached code between runs may have left it set
         SetCpl(Cpl);        // in case Cpl was assigned directly: the TLB must use its tags
+        // Two compilations of one loop: without traps it does not even test for them.
+        return _debugActive ? RunLoop<WithTraps>() : RunLoop<WithoutTraps>();
+    }
+
+    /// <summary>Whether the run loop checks the debugger's traps; a type parameter, so each variant is compiled on its own.</summary>
+    private interface ITrapMode
+    {
+        static abstract bool Armed { get; }
+    }
+
+    private struct WithTraps : ITrapMode
+    {
+        public static bool Armed => true;
+    }
+
+    private struct WithoutTraps : ITrapMode
+    {
+        public static bool Armed => false;
+    }
+
+    private RunExit RunLoop<TMode>() where TMode : struct, ITrapMode
+    {
+        long faultsWithoutProgress = 0, icountAtLastFault = -1;
         while (true)
         {
             try
@@ -87,7 +109,7 @@ public sealed unsafe partial class Cpu
                     }
                     if (Halted) return RunExit.Halted;
 
-                    if (_debugActive)
+                    if (TMode.Armed)
                     {
                         // Breakpoints, watch hits and the icount target stop here, before the next instruction.
                         if (!ExecuteWithTraps()) return RunExit.DebugStop;

@@ -29,6 +29,10 @@ namespace HexEmu.Domain.Debugging;
 ///
 /// Breakpoints and watchpoints are counted: adding the same one twice needs two removals (gdb may
 /// insert a software and a hardware breakpoint at one address).
+///
+/// Meant to be changed between runs. With nothing armed the CPU runs a loop that does not look
+/// at the traps; arming the first one while a run is in progress (from a device callback, say)
+/// ends that run with <see cref="HexEmu.Domain.Cpu.RunExit.StopRequested"/> so the next one checks them.
 /// </summary>
 public sealed class DebugTraps
 {
@@ -41,8 +45,10 @@ public sealed class DebugTraps
 
     private readonly List<Watchpoint> _watchpoints = [];
     private bool _breakpointsEnabled = true, _watchpointsEnabled = true;
-    private long? _stopBeforeIcount;
-    private long? _ignoreBreakpointsAt;
+    // Icounts, or None: plain longs, since the run loop reads them at every block while armed.
+    private const long None = long.MinValue;
+    private long _stopBeforeIcount = None;
+    private long _ignoreBreakpointsAt = None;
 
     // The first watch hit since the last stop, reported at the next instruction boundary.
     private bool _watchHitPending;
@@ -109,10 +115,10 @@ public sealed class DebugTraps
     /// </summary>
     public long? StopBeforeIcount
     {
-        get => _stopBeforeIcount;
+        get => _stopBeforeIcount == None ? null : _stopBeforeIcount;
         set
         {
-            _stopBeforeIcount = value;
+            _stopBeforeIcount = value ?? None;
             Changed(watchesChanged: false);
         }
     }
@@ -182,8 +188,8 @@ public sealed class DebugTraps
     {
         _breakpointCount = 0;
         _watchpoints.Clear();
-        _stopBeforeIcount = null;
-        _ignoreBreakpointsAt = null;
+        _stopBeforeIcount = None;
+        _ignoreBreakpointsAt = None;
         _watchHitPending = false;
         Changed(watchesChanged: true);
     }
@@ -191,22 +197,34 @@ public sealed class DebugTraps
     // ---- what the CPU asks ----
 
     /// <summary>Anything can stop the CPU: the run loop then checks each instruction boundary.</summary>
-    internal bool Active => BreakpointsArmed || WatchesArmed || _stopBeforeIcount is not null || _watchHitPending;
+    internal bool Active => BreakpointsArmed || WatchesArmed || _stopBeforeIcount != None || _watchHitPending;
+
+    /// <summary>The icount target, or a value below any icount when there is none.</summary>
+    internal long StopTarget => _stopBeforeIcount;
+
+    /// <summary>How many breakpoints stop the CPU (0 while disarmed).</summary>
+    internal int ArmedBreakpointCount => _breakpointsEnabled ? _breakpointCount : 0;
+
+    /// <summary>The breakpoint with this index in ascending order (below <see cref="ArmedBreakpointCount"/>).</summary>
+    internal uint BreakpointAt(int index) => _breakpoints[index];
+
+    /// <summary>The index of the first armed breakpoint at or above <paramref name="linear"/> (<see cref="ArmedBreakpointCount"/> if none).</summary>
+    internal int FirstBreakpointFrom(uint linear)
+    {
+        uint[] breakpoints = _breakpoints;
+        int low = 0, high = ArmedBreakpointCount;
+        while (low < high)
+        {
+            int middle = (int)((uint)(low + high) >> 1);
+            if (breakpoints[middle] < linear) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
 
     internal bool BreakpointsArmed => _breakpointsEnabled && _breakpointCount > 0;
 
     internal bool WatchesArmed => _watchpointsEnabled && _watchpoints.Count > 0;
-
-    internal bool HasBreakpoint(uint linear) => Array.BinarySearch(_breakpoints, 0, _breakpointCount, linear) >= 0;
-
-    /// <summary>Whether a breakpoint lies in [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    internal bool AnyBreakpointIn(ulong from, ulong to)
-    {
-        if (from > uint.MaxValue) return false;
-        int at = Array.BinarySearch(_breakpoints, 0, _breakpointCount, (uint)from);
-        if (at < 0) at = ~at;
-        return at < _breakpointCount && _breakpoints[at] < to;
-    }
 
     /// <summary>
     /// Which accesses to the linear page <paramref name="page"/> must leave the TLB's fast path
@@ -248,12 +266,15 @@ public sealed class DebugTraps
     /// <summary>
     /// The check at an instruction boundary, after its interrupts: reports a stop due here
     /// (setting <see cref="Hit"/>) and returns true, or returns false with
-    /// <paramref name="breakpointHere"/> telling whether the instruction about to run sits on a
-    /// breakpoint being resumed over (so it must run alone and the next boundary be checked).
+    /// <paramref name="resumingOverBreakpoint"/> telling whether the instruction about to run
+    /// sits on a breakpoint being resumed over (so it must run alone and the next boundary be
+    /// checked), and <paramref name="nextBreakpoint"/> the index of the first armed breakpoint
+    /// above <paramref name="linear"/>.
     /// </summary>
-    internal bool StopsAt(long icount, uint linear, out bool breakpointHere)
+    internal bool StopsAt(long icount, uint linear, out bool resumingOverBreakpoint, out int nextBreakpoint)
     {
-        breakpointHere = false;
+        resumingOverBreakpoint = false;
+        nextBreakpoint = 0;
         if (_watchHitPending)
         {
             _watchHitPending = false;
@@ -263,21 +284,24 @@ public sealed class DebugTraps
         }
         if (_stopBeforeIcount == icount)
         {
-            _stopBeforeIcount = null;
+            _stopBeforeIcount = None;
             Hit = new DebugHit.IcountReached();
             Changed(watchesChanged: false);
             return true;
         }
-        if (_ignoreBreakpointsAt is long ignored && ignored < icount) _ignoreBreakpointsAt = null;
-        if (BreakpointsArmed && HasBreakpoint(linear))
+        if (_ignoreBreakpointsAt != None && _ignoreBreakpointsAt < icount) _ignoreBreakpointsAt = None;
+        int next = FirstBreakpointFrom(linear);
+        if (next < ArmedBreakpointCount && _breakpoints[next] == linear)
         {
             if (_ignoreBreakpointsAt != icount)
             {
                 Hit = new DebugHit.Breakpoint(linear);
                 return true;
             }
-            breakpointHere = true;
+            resumingOverBreakpoint = true;
+            next++;
         }
+        nextBreakpoint = next;
         return false;
     }
 

@@ -217,4 +217,33 @@ public class WatchpointTests
         Assert.Equal(1, h.Cpu.Icount);
         Assert.Equal(0x2000, h.Cpu.Segs[Seg.CS].Selector);
     }
+
+    [Fact]
+    public void A_hit_by_the_last_instruction_of_a_run_is_reported_by_the_next_run()
+    {
+        var h = StoreProgram();
+        var watch = new Watchpoint(Data + 0x10, 4, WatchKind.Write);
+        h.Cpu.Debug.AddWatchpoint(watch);
+        Assert.Equal(RunExit.BudgetReached, h.Run(2)); // the store is the run's last instruction
+        Assert.True(h.Cpu.Debug.WatchHitPending);
+        Assert.Equal(RunExit.DebugStop, h.Run(100));
+        Assert.Equal(new DebugHit.WatchHit(watch, Data + 0x10, true, 1), h.Cpu.Debug.Hit);
+        Assert.Equal(2, h.Cpu.Icount);
+        Assert.False(h.Cpu.Debug.WatchHitPending);
+    }
+
+    [Fact]
+    public void Clearing_all_traps_drops_a_hit_not_reported_yet()
+    {
+        var h = StoreProgram();
+        h.Cpu.Debug.AddWatchpoint(new Watchpoint(Data + 0x10, 4, WatchKind.Write));
+        h.Cpu.Debug.AddBreakpoint(Code + 11);
+        h.Cpu.Debug.StopBeforeIcount = 4;
+        h.Run(2);
+        h.Cpu.Debug.ClearAll();
+        Assert.False(h.Cpu.Debug.WatchHitPending);
+        Assert.Equal(RunExit.Halted, h.Run(100));
+        Assert.Equal(5, h.Cpu.Icount);
+        Assert.Null(h.Cpu.Debug.Hit);
+    }
 }
