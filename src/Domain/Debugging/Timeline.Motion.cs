@@ -12,9 +12,22 @@ public sealed partial class Timeline
         var checkpoint = checkpoints[checkpoints.LastAtOrBelow(target)];
         if (target < Now || checkpoint.Icount > Now) engine.Restore(checkpoint.Id);
         if (Now == target) return null;
+        // Whoever goes somewhere far from every checkpoint is likely to step back from there next
+        // (reverse-stepi after reverse-continue, gdb's reverse-next): one checkpoint a little short
+        // of the target makes those steps cost a little replay instead of the whole way again.
+        long near = target - NearTargetDistance;
+        if (near > Now && !checkpoints.Contains(near))
+        {
+            var early = RunWithCheckpoints(near, Triggers.None, target);
+            if (early is not ForwardStop.LimitReached) return early;
+            if (!checkpoints.Contains(Now)) TakeCheckpointHere(target);
+        }
         var stop = RunWithCheckpoints(target, Triggers.None, target);
         return stop is ForwardStop.LimitReached ? null : stop;
     }
+
+    /// <summary>How far short of a far target <see cref="MoveTo"/> leaves a checkpoint: a sixteenth of the interval.</summary>
+    private long NearTargetDistance => Math.Max(1, policy.Options.Interval / 16);
 
     /// <summary>
     /// Runs forward to <paramref name="limit"/> like <see cref="IReplayEngine.RunForward"/>, split at

@@ -68,11 +68,12 @@ public sealed class TimelineCostTests
         Assert.InRange(tape.InstructionsRun, 0, (Billion - 123_456_789) * 3 / 2);
         AssertWithinBudget(timeline, tape);
 
+        // The seek to the hit left a checkpoint a sixteenth of an interval short of it.
         for (long expected = 123_456_788; expected >= 123_456_780; expected--)
         {
             tape.ResetCounters();
             Assert.Equal(new TimelineStop.Stepped(expected), timeline.StepBack());
-            Assert.InRange(tape.InstructionsRun, 0, Interval);
+            Assert.InRange(tape.InstructionsRun, 0, Interval / 16);
         }
     }
 
@@ -88,7 +89,7 @@ public sealed class TimelineCostTests
         {
             tape.ResetCounters();
             Assert.Equal(new TimelineStop.Stepped(expected), timeline.StepBack());
-            Assert.InRange(tape.InstructionsRun, 0, Interval);
+            Assert.InRange(tape.InstructionsRun, 0, Interval / 16); // from the checkpoint the seek left near its target
         }
         AssertWithinBudget(timeline, tape);
     }
