@@ -133,6 +133,7 @@ public sealed class MachineRunner : IDisposable
     public T Invoke<T>(Func<T> work, TimeSpan timeout)
     {
         if (Environment.CurrentManagedThreadId == _machineThreadId) return work();
+        if (Finished) throw new InvalidOperationException("the machine has stopped");
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
@@ -144,6 +145,9 @@ public sealed class MachineRunner : IDisposable
     }
 
     private int _machineThreadId = -1;
+
+    /// <summary>The loop has ended: nothing runs posted work any more (<see cref="Invoke"/> refuses at once).</summary>
+    public bool Finished { get; private set; }
 
     /// <summary>
     /// Told on the machine thread when the CPU stopped for the debugger while running live
@@ -197,10 +201,19 @@ public sealed class MachineRunner : IDisposable
     public RunEnd Run()
     {
         _machineThreadId = Environment.CurrentManagedThreadId;
-        if (_replayer is not null) return RunReplay(_replayer);
-        var end = RunLive();
-        _recorder?.Finish(CauseOf(end), end == RunEnd.GuestExit ? _machine.ExitCode ?? 0 : 0);
-        return end;
+        try
+        {
+            if (_replayer is not null) return RunReplay(_replayer);
+            var end = RunLive();
+            _recorder?.Finish(CauseOf(end), end == RunEnd.GuestExit ? _machine.ExitCode ?? 0 : 0);
+            return end;
+        }
+        finally
+        {
+            Finished = true;
+            // Work posted while the loop ended still runs, so whoever waits on it hears back.
+            while (_posted.TryDequeue(out var action)) action();
+        }
     }
 
     private static ShutdownCause CauseOf(RunEnd end) => end switch

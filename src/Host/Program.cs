@@ -126,6 +126,8 @@ public static class Program
 
         var end = runner.Run();
         chardevs.FlushAll();
+        // gdb hears that the guest ended (W) before the stub goes away with the process.
+        if (gdb is not null && end is RunEnd.GuestExit or RunEnd.Shutdown) GdbStub.LetDebuggerLeave(gdb);
         switch (end)
         {
             case RunEnd.GuestExit:

@@ -7,6 +7,6 @@ namespace HexEmu.Domain.Debugging;
 /// </summary>
 public sealed record SnapshotPolicyOptions(long Interval = SnapshotPolicyOptions.DefaultInterval, long MemoryBudgetBytes = SnapshotPolicyOptions.DefaultMemoryBudgetBytes)
 {
-    public const long DefaultInterval = 1_000_000;
+    public const long DefaultInterval = 500_000;
     public const long DefaultMemoryBudgetBytes = 256L * 1024 * 1024;
 }

@@ -30,8 +30,21 @@ public static class GdbStub
         }
     }
 
+    /// <summary>How long an ended guest's debugger is given to read its last stop reply and hang up.</summary>
+    private static readonly TimeSpan LeaveGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The guest ended while a debugger was attached: its stop reply (W, exit status) is on the
+    /// way; gdb closes the connection once it has read it. Wait for that, a bounded time.
+    /// </summary>
+    public static void LetDebuggerLeave(GdbServer server)
+    {
+        var deadline = DateTime.UtcNow + LeaveGrace;
+        while (server.HasClient && DateTime.UtcNow < deadline) Thread.Sleep(10);
+    }
+
     /// <summary>Starts listening; the result stops the stub when disposed.</summary>
-    public static IDisposable Start(GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
+    public static GdbServer Start(GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
                                     ReplayOutputGate? output, MachineMonitorTarget monitorTarget)
     {
         Timeline? timeline = null;

@@ -53,6 +53,7 @@ public sealed partial class MachineDebugTarget : IDebugTarget
 
     public void Detach()
     {
+        if (_runner.Finished) return; // the process is ending: nothing left to hand back
         Interrupt();
         OnMachine(() =>
         {

@@ -8,11 +8,11 @@ public sealed class SnapshotPolicyTests
         new(new SnapshotPolicyOptions(interval, budget));
 
     [Fact]
-    public void Defaults_are_one_million_instructions_and_256_MiB()
+    public void Defaults_are_half_a_million_instructions_and_256_MiB()
     {
         var options = new SnapshotPolicy().Options;
 
-        Assert.Equal(1_000_000, options.Interval);
+        Assert.Equal(500_000, options.Interval);
         Assert.Equal(256L * 1024 * 1024, options.MemoryBudgetBytes);
     }
 
