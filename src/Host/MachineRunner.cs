@@ -31,7 +31,7 @@ public enum RunEnd
 /// guest, flushing output, serving the monitor, waiting while the guest idles, and noticing
 /// signals and quit requests. The machine itself never sees a thread, a clock or a stream.
 /// </summary>
-public sealed class MachineRunner : IDisposable
+public sealed class MachineRunner : IMachineLoop, IDisposable
 {
     /// <summary>Instructions per slice under -icount (where host time does not matter inside a slice).</summary>
     private const long CountedSlice = 4_000_000;
@@ -185,6 +185,9 @@ public sealed class MachineRunner : IDisposable
         if (_recorder is not null) _recorder.SystemReset();
         else _machine.Reset();
     }
+
+    /// <summary>gdb's kill: the run ends as with the monitor's quit.</summary>
+    public void Quit() => RequestStop(RunEnd.Quit);
 
     /// <summary>Asks the loop to end (any thread): a signal, or the monitor's quit.</summary>
     public void RequestStop(RunEnd reason)

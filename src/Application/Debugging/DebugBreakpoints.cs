@@ -1,7 +1,6 @@
-using HexEmu.Application.Debugging;
 using HexEmu.Domain.Debugging;
 
-namespace HexEmu.Host.Debugging;
+namespace HexEmu.Application.Debugging;
 
 /// <summary>
 /// The breakpoints and watchpoints gdb inserted, kept beside the CPU's traps so that a stop can

@@ -1,7 +1,6 @@
-using HexEmu.Application.Debugging;
 using HexEmu.Domain.Debugging;
 
-namespace HexEmu.Host.Debugging;
+namespace HexEmu.Application.Debugging;
 
 /// <summary>Moving the machine: resumes, the stops they end in, and Ctrl-C.</summary>
 public sealed partial class MachineDebugTarget
@@ -18,7 +17,7 @@ public sealed partial class MachineDebugTarget
         {
             if (action is ResumeAction.ReverseContinue or ResumeAction.ReverseStep && !CanReverse)
                 throw new InvalidOperationException("reverse execution needs a replay");
-            _runner.Post(() => Complete(MoveThroughHistory(timeline, action)));
+            _loop.Post(() => Complete(MoveThroughHistory(timeline, action)));
         }
         else
         {
@@ -27,7 +26,7 @@ public sealed partial class MachineDebugTarget
                 Complete(new TargetStop.HistoryEdge(AtBegin: true)); // nothing recorded to go back through
                 return resume.Task;
             }
-            _runner.Post(() => StartLive(action));
+            _loop.Post(() => StartLive(action));
         }
         return resume.Task;
     }
@@ -42,10 +41,10 @@ public sealed partial class MachineDebugTarget
             _engine?.RequestInterrupt();
         }
         if (_timeline is null)
-            _runner.Post(() =>
+            _loop.Post(() =>
             {
-                if (_runner.Paused) return;
-                _runner.Paused = true;
+                if (_loop.Paused) return;
+                _loop.Paused = true;
                 Complete(new TargetStop.Interrupted());
             });
     }
@@ -60,7 +59,7 @@ public sealed partial class MachineDebugTarget
             ResumeAction.ReverseContinue => timeline.ContinueBack(),
             _ => timeline.Continue(),
         };
-        if (stop is TimelineStop.HistoryEnd && _engine?.EndReached is Application.Replay.ReplayProgress.Diverged diverged)
+        if (stop is TimelineStop.HistoryEnd && _engine?.EndReached is Replay.ReplayProgress.Diverged diverged)
             _notice(diverged.Message);
         return stop switch
         {
@@ -73,17 +72,17 @@ public sealed partial class MachineDebugTarget
         };
     }
 
-    /// <summary>Live: the runner's loop runs the machine with the traps armed until the CPU stops for us.</summary>
+    /// <summary>Live: the machine loop runs the machine with the traps armed until the CPU stops for us.</summary>
     private void StartLive(ResumeAction action)
     {
         var traps = _machine.Cpu.Debug;
         traps.ClearHit();
         traps.StopBeforeIcount = action == ResumeAction.Step ? _machine.Cpu.Icount + 1 : null;
         traps.IgnoreBreakpointsAt(_machine.Cpu.Icount); // gdb may continue from the breakpoint it stands on
-        _runner.Paused = false;
+        _loop.Paused = false;
     }
 
-    /// <summary>The runner paused on a debugger stop (machine thread).</summary>
+    /// <summary>The machine loop paused on a debugger stop (machine thread).</summary>
     private void OnLiveDebugStop()
     {
         var traps = _machine.Cpu.Debug;

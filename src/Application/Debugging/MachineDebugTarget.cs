@@ -1,14 +1,13 @@
-using HexEmu.Application.Debugging;
 using HexEmu.Domain.Cpu;
 using HexEmu.Domain.Debugging;
 using HexEmu.Domain.Machine;
 
-namespace HexEmu.Host.Debugging;
+namespace HexEmu.Application.Debugging;
 
 /// <summary>
 /// The debug target over the running machine. The GDB stub calls it from its connection thread;
 /// everything that touches the machine is handed to the machine thread (ARCHITECTURE §6). Live,
-/// the machine runs in the runner's loop with the CPU's traps armed; in a replay every motion,
+/// the machine runs in the machine loop with the CPU's traps armed; in a replay every motion,
 /// forwards or backwards, is one <see cref="Timeline"/> operation run on the machine thread.
 /// </summary>
 public sealed partial class MachineDebugTarget : IDebugTarget
@@ -17,7 +16,7 @@ public sealed partial class MachineDebugTarget : IDebugTarget
     private static readonly TimeSpan AccessTimeout = TimeSpan.FromSeconds(30);
 
     private readonly PcMachine _machine;
-    private readonly MachineRunner _runner;
+    private readonly IMachineLoop _loop;
     private readonly Timeline? _timeline;
     private readonly ReplayDebugEngine? _engine;
     private readonly Func<string, string> _monitor;
@@ -29,43 +28,43 @@ public sealed partial class MachineDebugTarget : IDebugTarget
     /// <param name="timeline">The replay's timeline (reverse execution), or null when running live.</param>
     /// <param name="monitor">Runs one monitor command on the machine thread and returns its output.</param>
     /// <param name="notice">Tells the user something (stderr): a divergence found while debugging.</param>
-    public MachineDebugTarget(PcMachine machine, MachineRunner runner, Timeline? timeline, ReplayDebugEngine? engine,
+    public MachineDebugTarget(PcMachine machine, IMachineLoop loop, Timeline? timeline, ReplayDebugEngine? engine,
                               Func<string, string> monitor, Action<string> notice)
     {
         _machine = machine;
-        _runner = runner;
+        _loop = loop;
         _timeline = timeline;
         _engine = engine;
         _monitor = monitor;
         _notice = notice;
         _breakpoints = new DebugBreakpoints(machine.Cpu.Debug);
-        runner.DebugStopped = OnLiveDebugStop;
-        runner.MachineEnding = code => Complete(new TargetStop.Exited(code));
+        loop.DebugStopped = OnLiveDebugStop;
+        loop.MachineEnding = code => Complete(new TargetStop.Exited(code));
     }
 
     public bool CanReverse => _timeline is not null;
 
     public TargetStop Attach() => OnMachine(() =>
     {
-        _runner.Paused = true;
+        _loop.Paused = true;
         return (TargetStop)new TargetStop.Stepped();
     });
 
     public void Detach()
     {
-        if (_runner.Finished) return; // the process is ending: nothing left to hand back
+        if (_loop.Finished) return; // the process is ending: nothing left to hand back
         Interrupt();
         OnMachine(() =>
         {
             _breakpoints.Clear();
             _machine.Cpu.Debug.StopBeforeIcount = null;
             // Without a debugger the machine goes on as it would have (QEMU resumes on detach too).
-            _runner.Paused = false;
+            _loop.Paused = false;
             return 0;
         });
     }
 
-    public void Kill() => _runner.RequestStop(RunEnd.Quit);
+    public void Kill() => _loop.Quit();
 
     public GuestRegisters ReadRegisters() => OnMachine(() =>
     {
@@ -149,5 +148,5 @@ public sealed partial class MachineDebugTarget : IDebugTarget
             throw new InvalidOperationException($"a replay cannot change the guest's {what}: it would no longer follow its recording");
     }
 
-    private T OnMachine<T>(Func<T> work) => _runner.Invoke(work, AccessTimeout);
+    private T OnMachine<T>(Func<T> work) => _loop.Invoke(work, AccessTimeout);
 }
