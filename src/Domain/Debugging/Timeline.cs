@@ -56,12 +56,16 @@ public sealed partial class Timeline : IDisposable
         }
     }
 
-    /// <summary>gdb's stepi: one instruction forward; at the end of the recording <see cref="TimelineStop.HistoryEnd"/>.</summary>
+    /// <summary>
+    /// gdb's stepi: one instruction forward; at the end of the recording
+    /// <see cref="TimelineStop.HistoryEnd"/>. An instruction that hits a watchpoint says so
+    /// (<see cref="TimelineStop.WatchHit"/>), as a CPU's debug registers would after a step.
+    /// </summary>
     public TimelineStop StepForward()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         long target = SaturatingIncrement(Now);
-        return Forward(RunWithCheckpoints(target, Triggers.None, target));
+        return Forward(RunWithCheckpoints(target, Triggers.AfterStart, target));
     }
 
     /// <summary>

@@ -23,6 +23,23 @@ public sealed class TimelineSteppingTests
     }
 
     [Fact]
+    public void A_stepi_over_a_watched_write_reports_the_watchpoint_and_one_onto_a_breakpoint_just_steps()
+    {
+        var tape = new FakeTape();
+        var timeline = NewTimeline(tape);
+        tape.WatchTriggers.Add(5, (Counter, 0x5002, true));
+        tape.Breakpoints.Add(3, 0x1234);
+
+        Assert.Equal(new TimelineStop.Stepped(1), timeline.StepForward());
+        Assert.Equal(new TimelineStop.Stepped(2), timeline.StepForward());
+        Assert.Equal(new TimelineStop.Stepped(3), timeline.StepForward()); // landing on it is the step's end
+        Assert.Equal(new TimelineStop.Stepped(4), timeline.StepForward()); // leaving it is not a hit
+        Assert.Equal(new TimelineStop.Stepped(5), timeline.StepForward());
+        Assert.Equal(new TimelineStop.WatchHit(6, Counter, 0x5002, true), timeline.StepForward());
+        Assert.Equal(6, tape.Now);
+    }
+
+    [Fact]
     public void Stepi_then_reverse_stepi_visits_the_same_positions_backwards()
     {
         var tape = new FakeTape(start: 100);
