@@ -19,30 +19,11 @@ public class MachineDebugTests
     private const ushort OneMs = 1193; // PIT count for 1193 / 1 193 182 Hz = 999.847 µs
 
     /// <summary>
-    /// Programs the PICs as a BIOS does (IRQ 0 at vector 8), points vector 8 at
-    /// <see cref="CountingHandler"/>, starts PIT channel 0 in mode 2 with <paramref name="count"/>,
-    /// enables interrupts, then loops forever over a counter, a store, a REP STOSB and a push/pop.
+    /// The timer guest of <see cref="PcMachineTimeTests"/> (IRQ 0 counted at <see cref="Counter"/>),
+    /// looping forever over a counter, a store, a REP STOSB and a push/pop.
     /// </summary>
-    private static Action<Assembler> Program(ushort count) => a =>
+    private static Action<Assembler> Program(ushort count) => PcMachineTimeTests.TimerProgram(count, a =>
     {
-        a.cli();
-        a.xor(ax, ax);
-        a.mov(ds, ax);
-        a.mov(__word_ptr[8 * 4], RealModeBoot.HandlerAddress);
-        a.mov(__word_ptr[8 * 4 + 2], 0);
-        foreach (var (port, value) in new (int, int)[] { (0x20, 0x11), (0x21, 0x08), (0x21, 0x04), (0x21, 0x01), (0x21, 0xFE),
-                                                         (0xA0, 0x11), (0xA1, 0x70), (0xA1, 0x02), (0xA1, 0x01), (0xA1, 0xFF) })
-        {
-            a.mov(al, (byte)value);
-            a.@out((byte)port, al);
-        }
-        a.mov(al, 0x34);
-        a.@out(0x43, al);
-        a.mov(ax, count);
-        a.@out(0x40, al);
-        a.mov(al, ah);
-        a.@out(0x40, al);
-        a.sti();
         var loop = a.CreateLabel();
         a.Label(ref loop);
         a.inc(ebx);
@@ -54,20 +35,9 @@ public class MachineDebugTests
         a.push(bx);
         a.pop(bx);
         a.jmp(loop);
-    };
+    });
 
-    /// <summary>Counts IRQ 0 in <see cref="Counter"/> and acknowledges it at the PIC.</summary>
-    private static void CountingHandler(Assembler a)
-    {
-        a.inc(__dword_ptr[Counter]);
-        a.push(ax);
-        a.mov(al, 0x20);
-        a.@out(0x20, al);
-        a.pop(ax);
-        a.iret();
-    }
-
-    private static PcMachine Machine(ushort count = OneMs) => RealModeBoot.Machine(Program(count), handler: CountingHandler);
+    private static PcMachine Machine(ushort count = OneMs) => RealModeBoot.Machine(Program(count), handler: PcMachineTimeTests.CountingHandler);
 
     private static byte[] Saved(PcMachine m)
     {

@@ -19,7 +19,7 @@ public class PcMachineTimeTests
     /// counts in <see cref="Counter"/>, starts PIT channel 0 in mode 2 with <paramref name="count"/>,
     /// and enables interrupts; then runs <paramref name="idle"/>.
     /// </summary>
-    private static Action<Assembler> TimerProgram(ushort count, Action<Assembler> idle) => a =>
+    internal static Action<Assembler> TimerProgram(ushort count, Action<Assembler> idle) => a =>
     {
         a.cli();
         a.xor(ax, ax);
@@ -43,7 +43,7 @@ public class PcMachineTimeTests
     };
 
     /// <summary>Counts IRQ 0 in <see cref="Counter"/> and acknowledges it at the PIC.</summary>
-    private static void CountingHandler(Assembler a)
+    internal static void CountingHandler(Assembler a)
     {
         a.inc(__dword_ptr[Counter]);
         a.push(ax);
