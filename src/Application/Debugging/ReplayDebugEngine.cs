@@ -71,7 +71,9 @@ public sealed class ReplayDebugEngine : IReplayEngine
         traps.ClearHit();
         traps.StopBeforeIcount = limit;
         traps.BreakpointsEnabled = traps.WatchpointsEnabled = triggers != Triggers.None;
-        if (triggers == Triggers.AfterStart) traps.IgnoreBreakpointsAt(Now);
+        // Only this run's start may be passed over: an ignore left from an earlier run (the
+        // machine may have been restored to before it since) would hide a real hit.
+        traps.IgnoreBreakpointsAt(triggers == Triggers.AfterStart ? Now : -1);
         // The monitor's replay_break is the caller's business (it limits the run itself): the
         // session must not stop on it, or swallow it, in the middle of a timeline operation.
         long? replayBreak = _replay.BreakAt;

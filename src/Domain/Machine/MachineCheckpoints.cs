@@ -1,3 +1,4 @@
+using HexEmu.Domain.Cpu;
 using HexEmu.Domain.Memory;
 using HexEmu.Domain.State;
 using HexEmu.Domain.Storage;
@@ -108,6 +109,7 @@ public sealed class MachineCheckpoints
             _ram.Take(),
             overlays,
             fresh,
+            _machine.Cpu.CaptureTlb(),
             tag);
         checkpoint.DiskBytes = diskBytes;
         int id = _nextId++;
@@ -122,11 +124,14 @@ public sealed class MachineCheckpoints
     {
         var checkpoint = Get(id);
         // The CPU's post-load hook drops its decoded code and its TLB, so nothing cached from the
-        // pages rewritten below survives; those pages need no dirty marks: their new epoch starts here.
+        // pages rewritten below survives; those pages need no dirty marks: their new epoch starts
+        // here. The TLB comes back at the end.
         _machine.LoadState(new StateReader(checkpoint.State), includeMemory: false);
         _ram.Restore(checkpoint.Ram);
         _machine.Memory.SetA20(checkpoint.A20);
         for (int d = 0; d < _disks.Length; d++) _disks[d].RestoreOverlay(checkpoint.Overlays[d]);
+        // Last: loading state and A20 flush the TLB, and the guest must find it as it was (see TlbContents).
+        _machine.Cpu.RestoreTlb(checkpoint.Tlb);
     }
 
     /// <summary>Forgets <paramref name="id"/> and reclaims what only it held; every other checkpoint stays restorable.</summary>
@@ -179,7 +184,8 @@ public sealed class MachineCheckpoints
         }
     }
 
-    private sealed class Checkpoint(byte[] state, bool a20, long icount, RamPoint ram, DiskOverlay[] overlays, List<long>[] freshSectors, object? tag)
+    private sealed class Checkpoint(byte[] state, bool a20, long icount, RamPoint ram, DiskOverlay[] overlays, List<long>[] freshSectors,
+                                    TlbContents tlb, object? tag)
     {
         public byte[] State { get; } = state;
         public bool A20 { get; } = a20;
@@ -188,8 +194,9 @@ public sealed class MachineCheckpoints
         public DiskOverlay[] Overlays { get; } = overlays;
         /// <summary>Per disk, the sectors this checkpoint counts in <see cref="DiskBytes"/>: no other live checkpoint counts them.</summary>
         public List<long>[] FreshSectors { get; } = freshSectors;
+        public TlbContents Tlb { get; } = tlb;
         public object? Tag { get; } = tag;
         public long DiskBytes { get; set; }
-        public long OwnBytes => CheckpointOverhead + State.Length + 8L * Overlays.Length;
+        public long OwnBytes => CheckpointOverhead + State.Length + 8L * Overlays.Length + Tlb.Bytes;
     }
 }

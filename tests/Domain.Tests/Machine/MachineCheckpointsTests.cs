@@ -273,6 +273,29 @@ public class MachineCheckpointsTests
     }
 
     [Fact]
+    public void A_restored_checkpoint_has_its_tlb_back_so_the_guest_runs_on_as_it_did()
+    {
+        var m = StaleTranslationGuest();
+        var checkpoints = new MachineCheckpoints(m);
+        m.Run(50); // paging on, the PTE changed behind the TLB's back
+        int id = checkpoints.Take();
+        m.Run(3_000);
+        ulong original = m.ComputeStateDigest(includeRam: true);
+        Assert.Equal(0x1111_1111u, RealModeBoot.Peek32(m, 0x5000)); // read through the stale translation
+
+        m.Run(5_000);
+        checkpoints.Restore(id);
+        m.Run(3_000);
+        Assert.Equal(0x1111_1111u, RealModeBoot.Peek32(m, 0x5000)); // an emptied TLB would walk and read 0x22222222
+        Assert.Equal(original, m.ComputeStateDigest(includeRam: true));
+
+        // Pages the restored TLB writes directly are still tracked: a second restore puts them back.
+        checkpoints.Restore(id);
+        m.Run(3_000);
+        Assert.Equal(original, m.ComputeStateDigest(includeRam: true));
+    }
+
+    [Fact]
     public void The_a20_gate_comes_back_with_the_checkpoint()
     {
         var m = RealModeBoot.Machine(a =>
