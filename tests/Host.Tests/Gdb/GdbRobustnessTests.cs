@@ -91,17 +91,19 @@ public sealed class GdbRobustnessTests(GdbRecordingFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public void Malformed_vCont_with_an_empty_action_gets_an_error_reply_and_the_session_goes_on()
+    public void Malformed_vCont_with_an_empty_action_gets_an_error_or_empty_reply_and_the_session_goes_on()
     {
         using var target = fixture.Runs.StartReplay(fixture.Short);
         using var rsp = RawRspClient.Connect(target.SocketPath);
         Assert.Contains("vContSupported", rsp.Request(Supported), StringComparison.Ordinal);
 
-        // "vCont;:1": an action with a thread id but no action letter (GDB manual, vCont).
+        // "vCont;:1": an action with a thread id but no action letter (GDB manual, vCont). The
+        // protocol's answers to a bad packet are an error or the empty reply (QEMU 7.2 sends
+        // the empty one here).
         WithEmulatorLog(target, "vCont;:1", () =>
         {
-            Assert.StartsWith("E", rsp.Request("vCont;:1"));
-            Assert.StartsWith("E", rsp.Request("vCont;:"));
+            Assert.Matches("^(E[0-9a-f]{2}.*)?$", rsp.Request("vCont;:1"));
+            Assert.Matches("^(E[0-9a-f]{2}.*)?$", rsp.Request("vCont;:"));
             Assert.Matches("^T05thread:01;", rsp.Request("?"));
         });
     }
@@ -136,13 +138,17 @@ public sealed class GdbRobustnessTests(GdbRecordingFixture fixture) : IClassFixt
         }
         Assert.True(Poll.Until(() => target.Process.Stderr.Contains("debugger disconnected", StringComparison.Ordinal), TimeSpan.FromSeconds(30)),
             $"hexemu did not notice the disconnect:\n{target.Process.Stderr}");
+        // Without a debugger the replay runs on by itself (issue 6: a disconnect does not stop
+        // the machine), to the end of the recording, where hexemu waits for the next debugger.
+        Assert.True(Poll.Until(() => target.Process.Stderr.Contains("the machine is paused", StringComparison.Ordinal) || target.Process.HasExited,
+            TimeSpan.FromSeconds(120)), $"the replay did not run on to its end after the disconnect:\n{target.Process.Stderr}");
         Assert.False(target.Process.HasExited, $"hexemu exited after the disconnect:\n{target.Process.Stderr}");
 
         var gdb = target.CleanGdb(new GdbScript().ProbePc("pc").ProbeInt("counter", "counter").Monitor("replay", "info replay"));
 
         Code.At(gdb.HexValue("pc")); // an instruction of the guest, as objdump reads it
-        Assert.InRange(gdb.IntValue("counter"), 0, GdbRecordingFixture.LongIterations);
-        Assert.InRange(GdbInterruptTests.ReplayIcount(gdb.Section("replay")), 1, fixture.Long.LastIcount);
+        Assert.Equal(GdbRecordingFixture.LongIterations, gdb.IntValue("counter")); // the loop ran to its end
+        Assert.Equal(fixture.Long.LastIcount, GdbInterruptTests.ReplayIcount(gdb.Section("replay")));
         Assert.False(target.Process.HasExited, $"hexemu exited:\n{target.Process.Stderr}");
     }
 
@@ -193,6 +199,7 @@ public sealed class GdbRobustnessTests(GdbRecordingFixture fixture) : IClassFixt
         Assert.Equal(["True"], gdb.Values("connected"));
         string counter = GdbScript.Hex(Code.Symbol("counter"));
         Assert.Contains($"Cannot access memory at address {counter}", gdb.Stderr);
+        Assert.Contains("Could not write register \"eax\"", gdb.Stderr);
         Assert.Equal([5, 5, 5], gdb.IntValues("counter"));
         var eax = gdb.IntValues("eax");
         Assert.Equal(eax[0], eax[1]);
