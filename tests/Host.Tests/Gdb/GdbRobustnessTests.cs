@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace HexEmu.Host.Tests.Gdb;
 
@@ -30,32 +29,11 @@ public sealed class GdbRobustnessTests(GdbRecordingFixture fixture) : IClassFixt
     {
         using var target = fixture.Runs.StartReplay(fixture.Short);
         using (var rsp = RawRspClient.Connect(target.SocketPath))
-        WithEmulatorLog(target, $"seed {seed}", () =>
         {
-            Assert.Contains("ReverseContinue+", rsp.Request(Supported));
-            var fuzz = new RspFuzz(seed);
-            int markers = 0;
-            for (int n = 0; n < FuzzPieces; n++)
-            {
-                rsp.SendRaw(fuzz.Next(out bool motion));
-                rsp.Drain(); // replies nobody reads would make the stub stop reading too
-                if (!motion) continue;
-                // A little noise while the machine moves, then wait for the stop: noise sent
-                // while it runs is mostly held back or dropped, as gdb sends nothing then.
-                for (int extra = n % 4; extra > 0; extra--) rsp.SendRaw(fuzz.NextStill());
-                AwaitSync(rsp, target, seed, ref markers);
-            }
-            rsp.SendRaw("$#00"); // ends whatever frame the noise left open, from any state
-            AwaitSync(rsp, target, seed, ref markers);
+            WithEmulatorLog(target, $"seed {seed}", () => FuzzThenAsk(rsp, target, seed));
+        }
 
-            string stop = rsp.Request("?");
-            Assert.Matches("^T0[25]thread:01;", stop);
-            string registers = rsp.Request("g");
-            Assert.Matches("^[0-9a-f]{128,}$", registers);
-            string eip = string.Concat(Enumerable.Range(0, 4).Select(i => registers.Substring(64 + 2 * (3 - i), 2)));
-            Assert.Equal(GdbInterruptTests.Register(rsp.Monitor("info registers"), "EIP"), eip);
-        });
-
+        // The raw connection is gone; a real gdb connects and goes both ways.
         var script = new GdbScript().Run("break step", "reverse-continue").ProbePc("start");
         for (int n = 0; n < 3; n++) script.Run("stepi").ProbePc("forward");
         for (int n = 0; n < 3; n++) script.Run("reverse-stepi").ProbePc("back");
@@ -67,6 +45,32 @@ public sealed class GdbRobustnessTests(GdbRecordingFixture fixture) : IClassFixt
         Assert.Equal([path[1], path[0], StepBodyStart], gdb.HexValues("back"));
         Assert.False(target.Process.HasExited, $"hexemu exited:\n{target.Process.Stderr}");
         Assert.DoesNotContain("session failed", target.Process.Stderr);
+    }
+
+    /// <summary>Throws the noise of <paramref name="seed"/> at the stub, then checks that '?', 'g' and qRcmd answer.</summary>
+    private static void FuzzThenAsk(RawRspClient rsp, GdbTarget target, int seed)
+    {
+        Assert.Contains("ReverseContinue+", rsp.Request(Supported));
+        var fuzz = new RspFuzz(seed);
+        int markers = 0;
+        for (int n = 0; n < FuzzPieces; n++)
+        {
+            rsp.SendRaw(fuzz.Next(out bool motion));
+            rsp.Drain(); // replies nobody reads would make the stub stop reading too
+            if (!motion) continue;
+            // A little noise while the machine moves, then wait for the stop: noise sent
+            // while it runs is mostly held back or dropped, as gdb sends nothing then.
+            for (int extra = n % 4; extra > 0; extra--) rsp.SendRaw(fuzz.NextStill());
+            AwaitSync(rsp, target, seed, ref markers);
+        }
+        rsp.SendRaw("$#00"); // ends whatever frame the noise left open, from any state
+        AwaitSync(rsp, target, seed, ref markers);
+
+        string stop = rsp.Request("?");
+        Assert.Matches("^T0[25]thread:01;", stop);
+        string registers = rsp.Request("g");
+        Assert.Matches("^[0-9a-f]{128,}$", registers);
+        Assert.Equal(GdbInterruptTests.Register(rsp.Monitor("info registers"), "EIP"), RawRspClient.EipOf(registers));
     }
 
     /// <summary>

@@ -36,6 +36,10 @@ public sealed class RawRspClient : IDisposable
     /// <summary>Hex of <paramref name="text"/>'s bytes, as qRcmd carries a monitor command.</summary>
     public static string HexOf(string text) => Convert.ToHexStringLower(Encoding.ASCII.GetBytes(text));
 
+    /// <summary>EIP as 8 hex digits from a 'g' reply: the ninth 32-bit register of i386, sent little-endian.</summary>
+    public static string EipOf(string gReply) =>
+        string.Concat(Enumerable.Range(0, 4).Select(i => gReply.Substring(64 + 2 * (3 - i), 2)));
+
     public void SendRaw(ReadOnlySpan<byte> bytes)
     {
         while (!bytes.IsEmpty) bytes = bytes[_socket.Send(bytes)..];
