@@ -82,6 +82,9 @@ public sealed class HexEmuChild : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (hexemu's own: it runs as "dotnet hexemu.dll"), e.g. to signal it.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Writes <paramref name="bytes"/> to hexemu's stdin at once; false if hexemu has closed it (exited).</summary>
     public bool TryWrite(ReadOnlySpan<byte> bytes)
     {
