@@ -140,8 +140,10 @@ public sealed class MachineRunner : IMachineLoop, IDisposable
             try { done.SetResult(work()); }
             catch (Exception e) { done.SetException(e); }
         });
-        if (!done.Task.Wait(timeout)) throw new TimeoutException("the machine did not answer in time (it is busy or has stopped)");
-        return done.Task.Result;
+        // Waiting on the handle (not Task.Wait) lets the work's own exception through, unwrapped.
+        if (!((IAsyncResult)done.Task).AsyncWaitHandle.WaitOne(timeout))
+            throw new TimeoutException("the machine did not answer in time (it is busy or has stopped)");
+        return done.Task.GetAwaiter().GetResult();
     }
 
     private int _machineThreadId = -1;

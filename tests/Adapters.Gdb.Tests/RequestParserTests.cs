@@ -45,6 +45,8 @@ public sealed class RequestParserTests
     [InlineData("vCont;x")]
     [InlineData("vCont;")]
     [InlineData("vCont;s:2")]
+    [InlineData("vCont;:1")] // a thread id with no action letter (found by the fuzz against hexemu)
+    [InlineData("vCont;:")]
     [InlineData("?x")]
     public void MalformedArguments(string text)
     {

@@ -189,6 +189,7 @@ internal static class RequestParser
                 if (!ThreadId.TryParse(item[(colon + 1)..], out var ours)) return Bad("vCont: bad thread id");
                 if (!ours) continue;
             }
+            if (action.IsEmpty) return Bad("vCont: an action without its letter");
             return action[0] switch
             {
                 'c' when action.Length == 1 => new GdbRequest.Resume(ResumeAction.Continue),

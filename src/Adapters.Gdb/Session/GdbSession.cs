@@ -75,7 +75,17 @@ internal sealed class GdbSession(GdbConnection connection, IDebugTarget target, 
 
     private async Task<bool> HandlePacketAsync(byte[] payload)
     {
-        var request = RequestParser.Parse(payload);
+        GdbRequest request;
+        try
+        {
+            request = RequestParser.Parse(payload);
+        }
+        catch (Exception e)
+        {
+            // A parser bug must cost one error reply, not the debugger's session.
+            log($"gdbstub: could not parse '{WireEvent.Describe(payload)}': {e.GetType().Name}: {e.Message}");
+            return connection.Send(RequestHandler.Failed);
+        }
         if (request is GdbRequest.Malformed malformed) log($"gdbstub: malformed packet '{WireEvent.Describe(payload)}': {malformed.Reason}");
         Outcome outcome;
         try
