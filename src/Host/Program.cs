@@ -102,7 +102,12 @@ public static class Program
         var monitor = chardevs.Monitor is { } monitorBackend
             ? StartMonitor(runner, chardevs, monitorBackend, monitorTarget)
             : null;
-        using var gdb = gdbEndpoint is null ? null : GdbStub.Start(gdbEndpoint, machine, runner, recordReplay.Replayer, recordReplay.OutputGate, monitorTarget);
+        using var gdb = gdbEndpoint is null ? null : GdbStub.Start(gdbEndpoint, machine, runner, recordReplay.Replayer, recordReplay.OutputGate, monitorTarget,
+            flushOutput: () =>
+            {
+                chardevs.FlushAll();
+                diagnostics.Flush();
+            });
         runner.BetweenSlices = () =>
         {
             chardevs.FlushAll();

@@ -23,4 +23,7 @@ public interface IReplayMonitor
     /// there is none.
     /// </summary>
     long GoBackTo(long icount);
+
+    /// <summary>What reverse debugging holds (checkpoints and their memory), one line; null without it.</summary>
+    string? ReverseDebugging { get; }
 }

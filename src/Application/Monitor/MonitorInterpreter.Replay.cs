@@ -18,6 +18,7 @@ public sealed partial class MonitorInterpreter
         output.Append(replay.Replaying ? "Replaying" : "Recording")
               .Append(" execution '").Append(replay.File).Append("': instruction count = ")
               .Append(replay.Icount).Append('\n');
+        if (replay.ReverseDebugging is { } reverse) output.Append(reverse).Append('\n');
     }
 
     private void ReplayBreak(CommandLine line, StringBuilder output)
@@ -44,7 +45,8 @@ public sealed partial class MonitorInterpreter
         if (ReplayingTarget(output, "replay_seek") is not { } replay) return;
         long icount = ParseExpression(line);
         line.ExpectEnd();
-        // Backwards through the latest snapshot taken before the target (savevm during the replay).
+        // Backwards: through the reverse-debugging checkpoints when there are (-gdb), else the
+        // latest snapshot taken before the target (savevm during the replay).
         if (icount < replay.Icount) replay.GoBackTo(icount);
         if (icount == replay.Icount) return;
         replay.SetBreak(icount);

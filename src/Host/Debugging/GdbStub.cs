@@ -44,14 +44,15 @@ public static class GdbStub
     }
 
     /// <summary>Starts listening; the result stops the stub when disposed.</summary>
+    /// <param name="flushOutput">Pushes the guest's output out (a long debugger command runs many slices).</param>
     public static GdbServer Start(GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
-                                    ReplayOutputGate? output, MachineMonitorTarget monitorTarget)
+                                  ReplayOutputGate? output, MachineMonitorTarget monitorTarget, Action flushOutput)
     {
         Timeline? timeline = null;
         ReplayDebugEngine? engine = null;
         if (replay is not null)
         {
-            engine = new ReplayDebugEngine(machine, replay, output) { Quitting = () => runner.StopRequested };
+            engine = new ReplayDebugEngine(machine, replay, output) { Quitting = () => runner.StopRequested, AfterSlice = flushOutput };
             timeline = new Timeline(engine, new SnapshotPolicy(new SnapshotPolicyOptions()));
             runner.DebugEngine = engine;
             runner.DebugTimeline = timeline;

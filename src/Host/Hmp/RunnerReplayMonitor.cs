@@ -22,6 +22,20 @@ public sealed class RunnerReplayMonitor(PcMachine machine, MachineRunner runner,
         if (runner.Replay is { } replay) replay.BreakAt = null;
     }
 
-    /// <summary>Back to the latest snapshot taken at or before <paramref name="icount"/> in this replay; returns its icount.</summary>
-    public long GoBackTo(long icount) => snapshots.LoadLatestBefore(icount);
+    /// <summary>
+    /// Back to <paramref name="icount"/> itself through the reverse-debugging checkpoints when the
+    /// replay has them (-gdb), else to the latest snapshot taken at or before it in this replay;
+    /// returns where the machine stands then.
+    /// </summary>
+    public long GoBackTo(long icount)
+    {
+        if (runner.DebugTimeline is not { } timeline) return snapshots.LoadLatestBefore(icount);
+        timeline.SeekTo(icount);
+        runner.Paused = true; // replay_seek pauses where it lands
+        return timeline.Now;
+    }
+
+    public string? ReverseDebugging => runner.DebugTimeline is { } timeline
+        ? $"Reverse debugging: history from instruction count {timeline.Start}, {timeline.CheckpointCount} checkpoints holding {timeline.CheckpointBytes / (1024.0 * 1024.0):F1} MiB"
+        : null;
 }

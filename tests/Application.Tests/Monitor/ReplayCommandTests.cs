@@ -21,6 +21,7 @@ public class ReplayCommandTests
             Icount = at;
             return at;
         }
+        public string? ReverseDebugging { get; set; }
     }
 
     private static (MonitorInterpreter Monitor, FakeMonitorTarget Target, FakeReplay? Replay) Make(bool? replaying)
@@ -36,6 +37,9 @@ public class ReplayCommandTests
         Assert.Equal("Record/replay is not active\n", Make(null).Monitor.Execute("info replay"));
         Assert.Equal("Recording execution 'run.rr': instruction count = 1000\n", Make(false).Monitor.Execute("info replay"));
         Assert.Equal("Replaying execution 'run.rr': instruction count = 1000\n", Make(true).Monitor.Execute("info replay"));
+        var (monitor, _, replay) = Make(true);
+        replay!.ReverseDebugging = "Reverse debugging: 3 checkpoints";
+        Assert.Equal("Replaying execution 'run.rr': instruction count = 1000\nReverse debugging: 3 checkpoints\n", monitor.Execute("info replay"));
     }
 
     [Fact]

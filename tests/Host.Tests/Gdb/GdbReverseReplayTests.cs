@@ -53,6 +53,24 @@ public sealed partial class GdbReverseReplayTests(GdbRecordingFixture fixture) :
         Assert.Equal(recording.LastIcount - 1, ReplayIcount(gdb.Section("back")));
     }
 
+    [Fact]
+    public void The_monitors_replay_seek_goes_back_through_the_checkpoints_and_info_replay_shows_them()
+    {
+        var recording = fixture.Short;
+        long back = recording.LastIcount / 3;
+        using var target = StartReplay();
+        var script = new GdbScript().Run("continue")
+            .Monitor("seek", $"replay_seek {back}")
+            .Monitor("after", "info replay")
+            .Run("stepi").Monitor("stepped", "info replay");
+
+        var gdb = target.CleanGdb(script);
+
+        Assert.Equal(back, ReplayIcount(gdb.Section("after")));
+        Assert.Matches(@"Reverse debugging: history from instruction count 0, \d+ checkpoints holding \d+\.\d MiB", gdb.Section("after"));
+        Assert.Equal(back + 1, ReplayIcount(gdb.Section("stepped")));
+    }
+
     /// <summary>The icount in `info replay` output ("… instruction count = N").</summary>
     private static long ReplayIcount(string infoReplay)
     {
