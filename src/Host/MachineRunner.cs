@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using HexEmu.Application.Debugging;
 using HexEmu.Application.Ports;
-using HexEmu.Domain.Debugging;
 using HexEmu.Application.Replay;
+using HexEmu.Domain.Debugging;
 using HexEmu.Domain.Replay;
 using HexEmu.Domain.Machine;
 using HexEmu.Domain.Time;
