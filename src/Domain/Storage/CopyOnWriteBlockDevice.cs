@@ -1,3 +1,4 @@
+using HexEmu.Domain.State;
 using System.Collections.Immutable;
 
 namespace HexEmu.Domain.Storage;
@@ -129,6 +130,68 @@ public sealed class CopyOnWriteBlockDevice : IBlockDevice
         _writtenCount = overlay.SectorCount;
         _writtenSinceMark.Clear();
     }
+
+    // ---- saved state (savevm/loadvm of a machine whose disk is behind this overlay) ----
+
+    public const ushort StateVersion = 1;
+
+    /// <summary>
+    /// The written sectors as a state section named <paramref name="section"/> (one per disk):
+    /// the disk's size in sectors (u64), the number of written sectors (u32), then each as its
+    /// LBA (u64) and its 512 bytes, in LBA order.
+    /// </summary>
+    public void SaveState(StateWriter w, string section)
+    {
+        w.BeginSection(section, StateVersion);
+        w.WriteU64((ulong)SectorCount);
+        var lbas = new List<long>(_writtenCount);
+        foreach (var (index, chunk) in _written)
+            for (int k = 0; k < ChunkSectors; k++)
+                if (chunk[k] is not null) lbas.Add(index << ChunkShift | (long)k);
+        lbas.Sort();
+        w.WriteU32((uint)lbas.Count);
+        var cursor = new ChunkCursor(_written);
+        foreach (long lba in lbas)
+        {
+            w.WriteU64((ulong)lba);
+            w.WriteBytes(cursor.Sector(lba)!);
+        }
+        w.EndSection();
+    }
+
+    /// <summary>
+    /// Reads what <see cref="SaveState"/> wrote, without changing the disk: apply the result with
+    /// <see cref="RestoreOverlay"/> (so that a machine state that fails to load leaves the disk as it was).
+    /// </summary>
+    public DiskOverlay ReadState(StateReader r, string section)
+    {
+        var s = r.Open(section, StateVersion);
+        ulong size = s.ReadU64();
+        if (size != (ulong)SectorCount)
+            throw new StateFormatException($"section '{section}': the saved disk has {size} sectors, this one {SectorCount}");
+        uint count = s.ReadU32();
+        if (count > (ulong)s.Remaining / (8 + SectorSize))
+            throw new StateFormatException($"section '{section}': {count} sectors do not fit in it");
+        var written = ImmutableDictionary.CreateBuilder<long, byte[]?[]>();
+        for (uint n = 0; n < count; n++)
+        {
+            ulong lba = s.ReadU64();
+            if (lba >= (ulong)SectorCount) throw new StateFormatException($"section '{section}': sector {lba} lies beyond the disk");
+            long index = (long)lba >> ChunkShift;
+            if (!written.TryGetValue(index, out var chunk)) written[index] = chunk = new byte[]?[ChunkSectors];
+            ref byte[]? slot = ref chunk[(int)((long)lba & (ChunkSectors - 1))];
+            if (slot is not null) throw new StateFormatException($"section '{section}': sector {lba} is there twice");
+            slot = new byte[SectorSize];
+            s.ReadBytes(slot);
+        }
+        s.End();
+        var map = written.ToImmutable();
+        return new DiskOverlay(this, map, (int)count, [.. map.SelectMany(c => Enumerable.Range(0, ChunkSectors)
+            .Where(k => c.Value[k] is not null).Select(k => c.Key << ChunkShift | (long)k))]);
+    }
+
+    /// <summary>The overlay of a disk nobody wrote: every sector reads from the base image.</summary>
+    public DiskOverlay EmptyOverlay() => new(this, ImmutableDictionary<long, byte[]?[]>.Empty, 0, []);
 
     private bool InRange(long lba, int length) =>
         length % SectorSize == 0 && lba >= 0 && lba <= SectorCount - length / SectorSize;

@@ -3,6 +3,7 @@ using HexEmu.Application.Ports;
 using HexEmu.Application.Replay;
 using HexEmu.Domain.Machine;
 using HexEmu.Domain.State;
+using HexEmu.Domain.Storage;
 
 namespace HexEmu.Host.Hmp;
 
@@ -25,6 +26,7 @@ public sealed class MachineSnapshots(PcMachine machine, MachineRunner runner, IS
         var s = Store();
         var state = new StateWriter();
         machine.SaveState(state);
+        foreach (var (index, overlay) in Overlays()) overlay.SaveState(state, OverlaySection(index));
         if (runner.Replay is { } replay)
         {
             var position = replay.Position;
@@ -50,11 +52,25 @@ public sealed class MachineSnapshots(PcMachine machine, MachineRunner runner, IS
             position = ReadPosition(reader)
                 ?? throw new InvalidOperationException($"snapshot '{name}' was not taken during this replay, so the replay cannot continue from it");
         }
+        // Disks behind an overlay (record/replay, -snapshot) keep their written sectors in the VM
+        // state. A snapshot without them was taken before anything was written there (rrsnapshot
+        // at the start of a recording), so the disk reads as its image then.
+        var overlays = Overlays().Select(o => reader.HasSection(OverlaySection(o.Index))
+            ? o.Disk.ReadState(reader, OverlaySection(o.Index))
+            : o.Disk.EmptyOverlay()).ToList();
         // The machine first: a state it cannot load leaves machine and disks untouched.
         machine.LoadState(reader);
         s.RestoreDisks(name);
+        foreach (var overlay in overlays) overlay.Device.RestoreOverlay(overlay);
         if (position is { } p) runner.Replay!.Rewind(p);
     }
+
+    /// <summary>The guest's disks that sit behind an in-memory overlay, with their IDE index.</summary>
+    private IEnumerable<(int Index, CopyOnWriteBlockDevice Disk)> Overlays() =>
+        machine.Config.Disks.Select((disk, index) => (index, disk)).Where(d => d.disk is CopyOnWriteBlockDevice)
+            .Select(d => (d.index, (CopyOnWriteBlockDevice)d.disk!));
+
+    private static string OverlaySection(int index) => $"disk-overlay.{index}";
 
     /// <summary>The replay position saved with a snapshot, if it belongs to this replay.</summary>
     private ReplayPosition? ReadPosition(StateReader reader)
