@@ -19,7 +19,7 @@ public sealed unsafe partial class Cpu
     private const int TlbBits = 12;
     private const int TlbEntries = 1 << TlbBits;
     private const uint TlbMask = TlbEntries - 1;
-    private const uint InvalidTag = 0xFFFF_FFFF;
+    internal const uint InvalidTag = 0xFFFF_FFFF;
 
     // Pinned arrays, accessed through pointers to keep bounds checks off the hot path.
     private uint[] _tagStore = null!;

@@ -1,3 +1,5 @@
+using HexEmu.Domain.State;
+
 namespace HexEmu.Domain.Cpu;
 
 /// <summary>
@@ -23,6 +25,53 @@ public sealed class TlbContents
 
     /// <summary>Bytes this copy holds (for checkpoint budgets).</summary>
     public long Bytes => 32L + Entries.Length * 24L;
+
+    public const string StateSection = "tlb";
+    public const ushort StateVersion = 1;
+
+    /// <summary>
+    /// As a state section (VM snapshots): large pages seen (u8), the entry count (u32), then per
+    /// entry its slot (u16), its four tags — supervisor read, supervisor write, user read, user
+    /// write; 0xFFFFFFFF for none — and its physical page (u32 each).
+    /// </summary>
+    public void Save(StateWriter w)
+    {
+        w.BeginSection(StateSection, StateVersion);
+        w.WriteBool(LargePages);
+        w.WriteU32((uint)Entries.Length);
+        foreach (var e in Entries)
+        {
+            w.WriteU16((ushort)e.Index);
+            w.WriteU32(e.SupRead);
+            w.WriteU32(e.SupWrite);
+            w.WriteU32(e.UserRead);
+            w.WriteU32(e.UserWrite);
+            w.WriteU32(e.PhysPage);
+        }
+        w.EndSection();
+    }
+
+    /// <summary>Reads <see cref="Save"/>'s section, checking every entry could be one this TLB holds.</summary>
+    public static TlbContents Read(StateReader r)
+    {
+        var s = r.Open(StateSection, StateVersion);
+        bool large = s.ReadBool();
+        uint count = s.ReadU32();
+        if (count > 1u << 12) throw new StateFormatException($"section '{StateSection}': {count} entries in a TLB of 4096");
+        var entries = new Entry[count];
+        for (int k = 0; k < count; k++)
+        {
+            var e = new Entry(s.ReadU16(), s.ReadU32(), s.ReadU32(), s.ReadU32(), s.ReadU32(), s.ReadU32());
+            uint page = Math.Min(Math.Min(e.SupRead, e.SupWrite), Math.Min(e.UserRead, e.UserWrite));
+            bool tagsValid = page != Cpu.InvalidTag && (page & 0xFFF) == e.Index &&
+                             new[] { e.SupRead, e.SupWrite, e.UserRead, e.UserWrite }.All(t => t == Cpu.InvalidTag || t == page);
+            if (e.Index >= 1u << 12 || !tagsValid || e.PhysPage >= 1u << 20)
+                throw new StateFormatException($"section '{StateSection}': entry {k} is not a TLB entry");
+            entries[k] = e;
+        }
+        s.End();
+        return new TlbContents(entries, large);
+    }
 }
 
 public sealed unsafe partial class Cpu

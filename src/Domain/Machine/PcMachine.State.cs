@@ -13,7 +13,16 @@ public sealed partial class PcMachine
     public const string StateSection = "machine";
     public const ushort StateVersion = 1;
 
-    public void SaveState(StateWriter w) => SaveSections(w, includeMemory: true);
+    /// <summary>
+    /// The whole state, for VM snapshots: every section, RAM's included, and the TLB's (a guest
+    /// can tell a flushed TLB from its own, see <see cref="HexEmu.Domain.Cpu.TlbContents"/>; the state digest of
+    /// record/replay leaves it out, as recordings always have).
+    /// </summary>
+    public void SaveState(StateWriter w)
+    {
+        SaveSections(w, includeMemory: true);
+        Cpu.CaptureTlb().Save(w);
+    }
 
     /// <summary>
     /// Saves every section, RAM's only with <paramref name="includeMemory"/>. RAM's section also
@@ -46,8 +55,25 @@ public sealed partial class PcMachine
         foreach (var channel in _chipset.Ide) channel.SaveState(w);
     }
 
-    /// <summary>Loads every section; if any is malformed the machine is put back exactly as it was and the error goes on.</summary>
-    public void LoadState(StateReader r) => LoadState(r, includeMemory: true);
+    /// <summary>
+    /// Loads every section; if any is malformed the machine is put back exactly as it was and the
+    /// error goes on. A state without a TLB section (older, or made elsewhere) starts with an empty TLB.
+    /// </summary>
+    public void LoadState(StateReader r)
+    {
+        var tlb = r.HasSection(HexEmu.Domain.Cpu.TlbContents.StateSection) ? HexEmu.Domain.Cpu.TlbContents.Read(r) : null;
+        var tlbBefore = Cpu.CaptureTlb();
+        try
+        {
+            LoadState(r, includeMemory: true);
+        }
+        catch (StateFormatException)
+        {
+            Cpu.RestoreTlb(tlbBefore);
+            throw;
+        }
+        if (tlb is not null) Cpu.RestoreTlb(tlb);
+    }
 
     /// <summary>
     /// Loads what <see cref="SaveState(StateWriter, bool)"/> saved with the same

@@ -1,5 +1,6 @@
 using HexEmu.Domain.Machine;
 using HexEmu.Domain.Storage;
+using HexEmu.Domain.State;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -293,6 +294,41 @@ public class MachineCheckpointsTests
         checkpoints.Restore(id);
         m.Run(3_000);
         Assert.Equal(original, m.ComputeStateDigest(includeRam: true));
+    }
+
+    [Fact]
+    public void A_saved_machine_state_keeps_the_tlb_too_and_a_bad_tlb_section_changes_nothing()
+    {
+        var m = StaleTranslationGuest();
+        m.Run(50);
+        var saved = new StateWriter();
+        m.SaveState(saved);
+        m.Run(3_000);
+        ulong original = m.ComputeStateDigest(includeRam: true);
+
+        m.LoadState(new StateReader(saved.ToArray()));
+        m.Run(3_000);
+        Assert.Equal(0x1111_1111u, RealModeBoot.Peek32(m, 0x5000)); // still the stale translation
+        Assert.Equal(original, m.ComputeStateDigest(includeRam: true));
+
+        // The same state with a TLB entry whose tag does not belong in its slot.
+        var bad = new StateWriter();
+        var good = new StateReader(saved.ToArray());
+        m.LoadState(good);
+        m.SaveState(bad, includeMemory: true);
+        bad.BeginSection(HexEmu.Domain.Cpu.TlbContents.StateSection, HexEmu.Domain.Cpu.TlbContents.StateVersion);
+        bad.WriteBool(false);
+        bad.WriteU32(1);
+        bad.WriteU16(5);
+        foreach (uint tag in new uint[] { 0x100, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0x100 }) bad.WriteU32(tag);
+        bad.EndSection();
+        m.Run(1_000);
+        var before = new StateWriter();
+        m.SaveState(before);
+        Assert.Throws<StateFormatException>(() => m.LoadState(new StateReader(bad.ToArray())));
+        var after = new StateWriter();
+        m.SaveState(after);
+        Assert.Equal(before.ToArray(), after.ToArray());
     }
 
     [Fact]
