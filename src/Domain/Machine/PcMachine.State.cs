@@ -77,25 +77,30 @@ public sealed partial class PcMachine
 
     /// <summary>
     /// Loads what <see cref="SaveState(StateWriter, bool)"/> saved with the same
-    /// <paramref name="includeMemory"/>; without it RAM and the A20 gate stay as they are (and so
-    /// does the backup taken for a malformed state: it leaves RAM out too, so this costs no copy of RAM).
+    /// <paramref name="includeMemory"/>; without it RAM and the A20 gate stay as they are. All or
+    /// nothing, without ever copying RAM (see below).
     /// </summary>
     public void LoadState(StateReader r, bool includeMemory)
     {
+        // RAM's section is checked whole before anything changes and loaded last, once nothing
+        // else can fail: the backup for a malformed state then never needs a copy of RAM.
+        if (includeMemory) Memory.CheckState(r);
         var backup = new StateWriter();
-        SaveSections(backup, includeMemory);
+        SaveSections(backup, includeMemory: false);
         try
         {
-            LoadSections(r, includeMemory);
+            LoadSections(r);
         }
         catch (StateFormatException)
         {
-            LoadSections(new StateReader(backup.ToArray()), includeMemory);
+            LoadSections(new StateReader(backup.ToArray()));
             throw;
         }
+        if (includeMemory) Memory.LoadState(r);
     }
 
-    private void LoadSections(StateReader r, bool includeMemory)
+    /// <summary>Every section but RAM's (which <see cref="LoadState(StateReader, bool)"/> loads last).</summary>
+    private void LoadSections(StateReader r)
     {
         var s = r.Open(StateSection, StateVersion);
         s.ExpectLength(10);
@@ -105,7 +110,6 @@ public sealed partial class PcMachine
         int exitCode = s.ReadI32();
         Clock.LoadState(r);
         Cpu.LoadState(r);
-        if (includeMemory) Memory.LoadState(r);
         Rtc.LoadState(r);
         _chipset.Pic.LoadState(r);
         _chipset.Pit.LoadState(r);

@@ -298,12 +298,11 @@ public sealed unsafe class PhysicalMemory
     /// Replaces RAM and the A20 gate with a saved state's. Every page counts as dirty afterwards,
     /// and whoever cached code or translations from the old contents is told to drop them.
     /// </summary>
-    public void LoadState(StateReader r)
+    /// <summary>Checks RAM's section whole (size, page markers, length) without changing anything.</summary>
+    public void CheckState(StateReader r)
     {
-        // A first pass checks the whole section, so a malformed one leaves RAM untouched; the
-        // second copies. No scratch copy of RAM: restoring a snapshot should not allocate its size.
         var check = r.Open(StateSection, StateVersion);
-        bool a20 = check.ReadBool();
+        check.ReadBool();
         uint size = check.ReadU32();
         if (size != RamSize)
             throw new StateFormatException($"saved RAM is {size} bytes but this machine has {RamSize}");
@@ -317,9 +316,16 @@ public sealed unsafe class PhysicalMemory
             }
         }
         check.End();
+    }
+
+    public void LoadState(StateReader r)
+    {
+        // A first pass checks the whole section, so a malformed one leaves RAM untouched; the
+        // second copies. No scratch copy of RAM: restoring a snapshot should not allocate its size.
+        CheckState(r);
 
         var s = r.Open(StateSection, StateVersion);
-        s.ReadBool();
+        bool a20 = s.ReadBool();
         s.ReadU32();
         for (int at = 0; at < _ram.Length; at += (int)PageSize)
         {
