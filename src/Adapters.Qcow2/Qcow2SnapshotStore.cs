@@ -6,13 +6,13 @@ namespace HexEmu.Adapters.Qcow2;
 /// VM snapshots the way QEMU keeps them: an internal snapshot of the same name on every writable
 /// qcow2 drive, with the VM state in the first one's VM-state area.
 /// </summary>
-public sealed class Qcow2SnapshotStore(Qcow2Image vmStateImage, IReadOnlyList<Qcow2Image> otherDrives) : ISnapshotStore
+public sealed partial class Qcow2SnapshotStore(Qcow2Image vmStateImage, IReadOnlyList<Qcow2Image> otherDrives) : ISnapshotStore
 {
     private IEnumerable<Qcow2Image> AllDrives => [vmStateImage, .. otherDrives];
 
     public IReadOnlyList<VmSnapshotInfo> List() =>
         [.. vmStateImage.Snapshots
-            .Where(s => otherDrives.All(d => d.FindSnapshot(s.Name) is not null))
+            .Where(s => !IsCheckpoint(s.Name) && otherDrives.All(d => d.FindSnapshot(s.Name) is not null))
             .Select(s => new VmSnapshotInfo(s.Id, s.Name, s.VmStateSize, s.Date, s.VmClockNs, s.Icount))];
 
     public void Save(string name, ReadOnlySpan<byte> vmState, long vmClockNs, long icount, DateTimeOffset date)
