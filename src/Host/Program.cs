@@ -3,6 +3,7 @@ using HexEmu.Application.Monitor;
 using HexEmu.Domain.Machine;
 using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
+using HexEmu.Host.Configuration;
 using HexEmu.Host.Debugging;
 using HexEmu.Host.Hmp;
 using HexEmu.Host.Logging;
@@ -21,7 +22,13 @@ public static class Program
         if (args.Length > 0 && args[0] == "img") return Img.ImgTool.Run(args[1..], Console.Out, Console.Error);
         try
         {
-            return Run(QemuCommandLine.Parse(args));
+            var (settings, qemuArgs) = HostConfiguration.Split(args);
+            var snapshotSettings = SnapshotSettings.From(HostConfiguration.Build(settings, AppContext.BaseDirectory));
+            return Run(QemuCommandLine.Parse(qemuArgs), snapshotSettings);
+        }
+        catch (ConfigurationError e)
+        {
+            return Fail($"configuration: {e.Message}");
         }
         catch (CommandLineException e)
         {
@@ -54,7 +61,7 @@ public static class Program
         return 1;
     }
 
-    private static int Run(HostOptions options)
+    private static int Run(HostOptions options, SnapshotSettings snapshotSettings)
     {
         string? listing = options.Action switch
         {
@@ -93,7 +100,7 @@ public static class Program
         };
 
         if (options.StartPaused) runner.StartPaused();
-        var store = Storage.SnapshotStores.For(disks, out string? noSnapshots);
+        var store = Storage.SnapshotStores.For(snapshotSettings, disks, out string? noSnapshots);
         var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock, recordReplay.ReplayIdentity);
         StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
         var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File, snapshots) : null;

@@ -24,10 +24,19 @@ public static class HexEmuProcess
     public static Result Run(TimeSpan timeout, params string[] args) => RunWithInput(timeout, null, args);
 
     /// <summary>As <see cref="Run"/>, writing <paramref name="input"/> to hexemu's stdin (left open until it exits).</summary>
-    public static Result RunWithInput(TimeSpan timeout, string? input, params string[] args)
+    public static Result RunWithInput(TimeSpan timeout, string? input, params string[] args) =>
+        RunIn(AppContext.BaseDirectory, timeout, input, new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// As <see cref="RunWithInput"/>, with hexemu.dll taken from <paramref name="directory"/> (a copy
+    /// of the build, say, with its own appsettings.json) and <paramref name="environment"/> added to
+    /// the process's environment.
+    /// </summary>
+    public static Result RunIn(string directory, TimeSpan timeout, string? input, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var hexemu = Path.Combine(AppContext.BaseDirectory, "hexemu.dll");
+        var hexemu = Path.Combine(directory, "hexemu.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
         psi.ArgumentList.Add(hexemu);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -1,6 +1,7 @@
 using HexEmu.Adapters.Qcow2;
 using HexEmu.Application.Ports;
 using HexEmu.Host.Cli;
+using HexEmu.Host.Configuration;
 
 namespace HexEmu.Host.Storage;
 
@@ -11,7 +12,14 @@ namespace HexEmu.Host.Storage;
 /// </summary>
 public static class SnapshotStores
 {
-    /// <summary>The store, or null with the reason savevm cannot work (QEMU's messages).</summary>
+    /// <summary>The store <paramref name="settings"/> choose, or null with the reason savevm cannot work.</summary>
+    public static ISnapshotStore? For(SnapshotSettings settings, VmBuilder.Disks disks, out string? unavailable) => settings.Backend switch
+    {
+        SnapshotBackend.Qcow2 => For(disks, out unavailable),
+        _ => throw new ConfigurationError($"{SnapshotSettings.BackendKey}={settings.Backend} is not available in this build yet (only Qcow2 is)"),
+    };
+
+    /// <summary>The qcow2 store, or null with the reason savevm cannot work (QEMU's messages).</summary>
     public static ISnapshotStore? For(VmBuilder.Disks disks, out string? unavailable)
     {
         unavailable = null;

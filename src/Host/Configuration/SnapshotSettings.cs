@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+
+namespace HexEmu.Host.Configuration;
+
+/// <summary>Where VM snapshots and persisted checkpoints live (<c>Snapshots:Backend</c>).</summary>
+public enum SnapshotBackend
+{
+    /// <summary>The qcow2 drives themselves, as QEMU keeps them (the default).</summary>
+    Qcow2,
+    LiteDb,
+    AzureBlob,
+}
+
+/// <summary>
+/// The <c>Snapshots</c> section, checked as hexemu starts: a bad or missing setting is an error
+/// naming its key. The values of secret keys (a connection string, a URI with a SAS) never appear
+/// in an error or anywhere else this class writes.
+/// </summary>
+public sealed record SnapshotSettings(
+    SnapshotBackend Backend,
+    string? LiteDbPath = null,
+    string? AzureConnectionString = null,
+    string? AzureContainer = null,
+    Uri? AzureContainerUri = null)
+{
+    public const string BackendKey = "Snapshots:Backend";
+    public const string LiteDbPathKey = "Snapshots:LiteDb:Path";
+    public const string AzureConnectionStringKey = "Snapshots:AzureBlob:ConnectionString";
+    public const string AzureContainerKey = "Snapshots:AzureBlob:Container";
+    public const string AzureContainerUriKey = "Snapshots:AzureBlob:ContainerUri";
+
+    public static SnapshotSettings From(IConfiguration configuration)
+    {
+        string? backend = configuration[BackendKey];
+        if (string.IsNullOrWhiteSpace(backend)) return new SnapshotSettings(SnapshotBackend.Qcow2);
+        if (!Enum.TryParse<SnapshotBackend>(backend.Trim(), ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+            throw new ConfigurationError($"{BackendKey} must be Qcow2, LiteDb or AzureBlob (it is '{backend}')");
+        return kind switch
+        {
+            SnapshotBackend.LiteDb => new SnapshotSettings(kind, LiteDbPath: Required(configuration, LiteDbPathKey, "the database file")),
+            SnapshotBackend.AzureBlob => AzureBlob(configuration),
+            _ => new SnapshotSettings(kind),
+        };
+    }
+
+    private static SnapshotSettings AzureBlob(IConfiguration configuration)
+    {
+        string? connection = configuration[AzureConnectionStringKey];
+        string? uri = configuration[AzureContainerUriKey];
+        if (!string.IsNullOrWhiteSpace(connection) && !string.IsNullOrWhiteSpace(uri))
+            throw new ConfigurationError($"set either {AzureConnectionStringKey} (with {AzureContainerKey}) or {AzureContainerUriKey}, not both");
+        if (!string.IsNullOrWhiteSpace(uri))
+        {
+            // The URI carries a SAS token: never repeated in a message.
+            if (!Uri.TryCreate(uri.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http"))
+                throw new ConfigurationError($"{AzureContainerUriKey} must be an http(s) URI of a blob container (with a SAS)");
+            return new SnapshotSettings(SnapshotBackend.AzureBlob, AzureContainerUri: parsed);
+        }
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new ConfigurationError($"{BackendKey}=AzureBlob needs {AzureConnectionStringKey} and {AzureContainerKey}, or {AzureContainerUriKey}");
+        return new SnapshotSettings(SnapshotBackend.AzureBlob,
+            AzureConnectionString: connection.Trim(),
+            AzureContainer: Required(configuration, AzureContainerKey, "the blob container's name"));
+    }
+
+    private static string Required(IConfiguration configuration, string key, string what)
+    {
+        string? value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+            throw new ConfigurationError($"{configuration[BackendKey]?.Trim()} snapshots need {key} ({what})");
+        return value.Trim();
+    }
+}
