@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using HexEmu.Application.Ports;
+using LiteDB;
+
+namespace HexEmu.Adapters.LiteDb;
+
+/// <summary>
+/// VM states kept as 4 KiB chunks, each stored once under its SHA-256 and counted by how many
+/// states use it. A VM state is mostly RAM pages, many of them zero or unchanged since the last
+/// snapshot, so the second snapshot of a barely changed machine costs little more than its
+/// changed pages. A state is remembered by its <em>index</em>: the hashes of the chunks that hold
+/// the list of its page hashes (two levels, so that the document that owns a state stays small —
+/// 8 KiB for 128 MiB of state — whatever the state's size, far below LiteDB's document limit).
+/// Every chunk read is checked against its hash: a corrupt chunk is an error, never a wrong state.
+/// Callers run these inside a LiteDB transaction, so counts and chunks change all or nothing.
+/// </summary>
+internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string databasePath)
+{
+    public const int ChunkSize = 4096;
+    private const int HashSize = 32;
+
+    /// <summary>Stores <paramref name="state"/>'s chunks (or counts one more use of those already there); returns its index.</summary>
+    public byte[] Add(ReadOnlySpan<byte> state)
+    {
+        var uses = new Dictionary<string, Use>();
+        byte[] pageHashes = Hash(state, uses, fromIndex: false);
+        byte[] index = Hash(pageHashes, uses, fromIndex: true);
+        foreach (var use in uses.Values)
+        {
+            var id = new BsonValue(use.Hash);
+            var existing = chunks.FindById(id);
+            if (existing is not null)
+            {
+                existing[Schema.ChunkRefs] = existing[Schema.ChunkRefs].AsInt64 + use.Count;
+                chunks.Update(existing);
+                continue;
+            }
+            var source = use.FromIndex ? pageHashes.AsSpan() : state;
+            chunks.Insert(new BsonDocument
+            {
+                ["_id"] = id,
+                [Schema.ChunkData] = source.Slice(use.Offset, use.Length).ToArray(),
+                [Schema.ChunkRefs] = (long)use.Count,
+            });
+        }
+        return index;
+    }
+
+    /// <summary>The state of <paramref name="size"/> bytes behind <paramref name="index"/>, every chunk checked.</summary>
+    public byte[] Read(byte[] index, long size, string owner)
+    {
+        byte[] pageHashes = ReadPageHashes(index, size, owner);
+        var state = new byte[size];
+        var seen = new Dictionary<string, byte[]>();
+        for (int page = 0; page < pageHashes.Length / HashSize; page++)
+        {
+            long offset = (long)page * ChunkSize;
+            int length = (int)Math.Min(ChunkSize, size - offset);
+            byte[] hash = pageHashes.AsSpan(page * HashSize, HashSize).ToArray();
+            string key = Convert.ToHexString(hash);
+            if (!seen.TryGetValue(key, out var data)) seen[key] = data = Load(hash, length, owner);
+            data.CopyTo(state.AsSpan((int)offset));
+        }
+        return state;
+    }
+
+    /// <summary>One use fewer of each chunk of the state behind <paramref name="index"/>; chunks no longer used are deleted.</summary>
+    public void Release(byte[] index, long size, string owner)
+    {
+        byte[] pageHashes = ReadPageHashes(index, size, owner);
+        var uses = new Dictionary<string, Use>();
+        Count(pageHashes, uses);
+        Count(index, uses);
+        foreach (var use in uses.Values)
+        {
+            var id = new BsonValue(use.Hash);
+            var chunk = chunks.FindById(id);
+            if (chunk is null) continue; // already gone: nothing left to release
+            long refs = chunk[Schema.ChunkRefs].AsInt64 - use.Count;
+            if (refs > 0)
+            {
+                chunk[Schema.ChunkRefs] = refs;
+                chunks.Update(chunk);
+            }
+            else chunks.Delete(id);
+        }
+    }
+
+    private byte[] ReadPageHashes(byte[] index, long size, string owner)
+    {
+        long pages = (size + ChunkSize - 1) / ChunkSize;
+        long indexLength = pages * HashSize;
+        if (index.Length % HashSize != 0 || index.Length / HashSize != (indexLength + ChunkSize - 1) / ChunkSize || indexLength > Array.MaxLength)
+            throw new SnapshotStoreException($"The chunk index of {owner} in '{databasePath}' does not match its size of {size} bytes");
+        var pageHashes = new byte[indexLength];
+        for (int i = 0; i < index.Length / HashSize; i++)
+        {
+            int offset = i * ChunkSize;
+            int length = (int)Math.Min(ChunkSize, indexLength - offset);
+            Load(index.AsSpan(i * HashSize, HashSize).ToArray(), length, owner).CopyTo(pageHashes.AsSpan(offset));
+        }
+        return pageHashes;
+    }
+
+    private byte[] Load(byte[] hash, int length, string owner)
+    {
+        var chunk = chunks.FindById(new BsonValue(hash))
+            ?? throw new SnapshotStoreException($"Chunk {Convert.ToHexStringLower(hash)} of {owner} is missing from '{databasePath}'");
+        byte[] data = chunk[Schema.ChunkData].AsBinary ?? [];
+        if (data.Length != length || !SHA256.HashData(data).AsSpan().SequenceEqual(hash))
+            throw new SnapshotStoreException($"Chunk {Convert.ToHexStringLower(hash)} of {owner} in '{databasePath}' is corrupt (its content does not match its SHA-256)");
+        return data;
+    }
+
+    private static byte[] Hash(ReadOnlySpan<byte> bytes, Dictionary<string, Use> uses, bool fromIndex)
+    {
+        int count = (int)((bytes.Length + (long)ChunkSize - 1) / ChunkSize);
+        var hashes = new byte[(long)count * HashSize];
+        for (int i = 0; i < count; i++)
+        {
+            int offset = i * ChunkSize;
+            int length = Math.Min(ChunkSize, bytes.Length - offset);
+            var hash = hashes.AsSpan(i * HashSize, HashSize);
+            SHA256.HashData(bytes.Slice(offset, length), hash);
+            string key = Convert.ToHexString(hash);
+            if (uses.TryGetValue(key, out var use)) use.Count++;
+            else uses[key] = new Use(hash.ToArray(), fromIndex, offset, length);
+        }
+        return hashes;
+    }
+
+    private static void Count(byte[] hashes, Dictionary<string, Use> uses)
+    {
+        for (int i = 0; i < hashes.Length / HashSize; i++)
+        {
+            var hash = hashes.AsSpan(i * HashSize, HashSize);
+            string key = Convert.ToHexString(hash);
+            if (uses.TryGetValue(key, out var use)) use.Count++;
+            else uses[key] = new Use(hash.ToArray(), false, 0, 0);
+        }
+    }
+
+    /// <summary>A distinct chunk of one state: where its bytes first occur and how many times the state uses it.</summary>
+    private sealed class Use(byte[] hash, bool fromIndex, int offset, int length)
+    {
+        public byte[] Hash { get; } = hash;
+        public bool FromIndex { get; } = fromIndex;
+        public int Offset { get; } = offset;
+        public int Length { get; } = length;
+        public long Count { get; set; } = 1;
+    }
+}

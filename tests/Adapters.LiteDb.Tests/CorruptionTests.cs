@@ -1,0 +1,97 @@
+using HexEmu.Application.Ports;
+using LiteDB;
+
+namespace HexEmu.Adapters.LiteDb.Tests;
+
+/// <summary>What the store refuses to misread: damaged chunks and documents of a schema it does not know.</summary>
+public sealed class CorruptionTests : IDisposable
+{
+    private readonly TempDatabase database = new();
+
+    public void Dispose() => database.Dispose();
+
+    [Fact]
+    public void A_byte_flipped_in_a_chunk_inside_the_file_is_detected_on_read_with_a_clear_error()
+    {
+        byte[] state = Patterns.Pages(30, seed: 21);
+        database.Reopen().Save("s", state, 0, 1, Patterns.When);
+        database.CloseAll();
+
+        // A run of page 4's random bytes (not crossing a LiteDB page) occurs once in the file; flip one byte of it.
+        byte[] file = File.ReadAllBytes(database.Path);
+        var needle = state.AsSpan(4 * 4096 + 100, 64);
+        int at = file.AsSpan().IndexOf(needle);
+        Assert.True(at >= 0, "page 4's bytes are not in the file");
+        Assert.Equal(-1, file.AsSpan(at + 1).IndexOf(needle));
+        file[at + 10] ^= 0x01;
+        File.WriteAllBytes(database.Path, file);
+
+        var e = Assert.Throws<SnapshotStoreException>(() => database.Reopen().ReadVmState("s"));
+        Assert.Contains("corrupt", e.Message);
+        Assert.Contains(database.Path, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_chunk_whose_content_no_longer_matches_its_hash_is_detected_on_read()
+    {
+        byte[] state = Patterns.Pages(10, seed: 22);
+        database.Reopen().Save("s", state, 0, 1, Patterns.When);
+        database.CloseAll();
+        using (var raw = RawDatabase.Open(database.Path))
+        {
+            var chunks = raw.GetCollection(Schema.Chunks);
+            var victim = chunks.FindAll().First(c => c[Schema.ChunkData].AsBinary.Length == 4096 && c[Schema.ChunkData].AsBinary.Any(b => b != 0));
+            byte[] data = victim[Schema.ChunkData].AsBinary;
+            data[0] ^= 0x80;
+            victim[Schema.ChunkData] = data;
+            chunks.Update(victim);
+        }
+
+        var e = Assert.Throws<SnapshotStoreException>(() => database.Reopen().ReadVmState("s"));
+        Assert.Contains("corrupt", e.Message);
+    }
+
+    [Fact]
+    public void A_database_of_a_newer_schema_version_is_refused_at_open_and_left_as_it_was()
+    {
+        database.Reopen().Save("s", Patterns.Pages(4, seed: 23), 0, 1, Patterns.When);
+        database.CloseAll();
+        using (var raw = RawDatabase.Open(database.Path))
+        {
+            var meta = raw.GetCollection(Schema.Meta);
+            var header = meta.FindById(Schema.MetaId);
+            header[Schema.Version] = 2;
+            meta.Update(header);
+        }
+        byte[] before = File.ReadAllBytes(database.Path);
+
+        var e = Assert.Throws<SnapshotStoreException>(() => LiteDbSnapshotStore.Open(database.Path));
+        Assert.Contains("schema version 2", e.Message);
+        Assert.Contains(database.Path, e.Message);
+        Assert.Equal(before, File.ReadAllBytes(database.Path));
+    }
+
+    [Fact]
+    public void A_snapshot_or_checkpoint_document_of_an_unknown_version_is_refused_on_read()
+    {
+        var store = database.Reopen();
+        store.Save("s", Patterns.Pages(4, seed: 24), 0, 1, Patterns.When);
+        store.SaveCheckpoint("rec", 10, Patterns.Pages(4, seed: 25));
+        database.CloseAll();
+        using (var raw = RawDatabase.Open(database.Path))
+        {
+            foreach (var name in new[] { Schema.Snapshots, Schema.Checkpoints })
+            {
+                var collection = raw.GetCollection(name);
+                var document = collection.FindAll().Single();
+                document[Schema.Version] = 9;
+                collection.Update(document);
+            }
+        }
+
+        store = database.Reopen();
+        Assert.Contains("document version 9", Assert.Throws<SnapshotStoreException>(() => store.List()).Message);
+        Assert.Contains("document version 9", Assert.Throws<SnapshotStoreException>(() => store.FindCheckpoint("rec", 10)).Message);
+    }
+}
