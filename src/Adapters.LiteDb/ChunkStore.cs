@@ -5,18 +5,23 @@ using LiteDB;
 namespace HexEmu.Adapters.LiteDb;
 
 /// <summary>
-/// VM states kept as 4 KiB chunks, each stored once under its SHA-256 and counted by how many
+/// VM states kept as 8 KiB chunks, each stored once under its SHA-256 and counted by how many
 /// states use it. A VM state is mostly RAM pages, many of them zero or unchanged since the last
 /// snapshot, so the second snapshot of a barely changed machine costs little more than its
-/// changed pages. A state is remembered by its <em>index</em>: the hashes of the chunks that hold
-/// the list of its page hashes (two levels, so that the document that owns a state stays small —
-/// 8 KiB for 128 MiB of state — whatever the state's size, far below LiteDB's document limit).
+/// changed pages. Why 8 KiB (two RAM pages) and not 4: LiteDB's pages are 8 KiB, and two 4 KiB
+/// chunks with their document headers do not fit in one, so every 4 KiB chunk took a whole page —
+/// a 128 MiB state of distinct pages made a 260 MiB file. An 8 KiB chunk fills a page and spills
+/// ~100 bytes into a shared one (132 MiB for the same state), and a changed RAM page costs 8 KiB
+/// either way. A state is remembered by its <em>index</em>: the hashes of the chunks that hold the
+/// list of its chunk hashes (two levels, so that the document that owns a state stays small —
+/// 2 KiB for 128 MiB of state — whatever the state's size, far below LiteDB's document limit).
 /// Every chunk read is checked against its hash: a corrupt chunk is an error, never a wrong state.
 /// Callers run these inside a LiteDB transaction, so counts and chunks change all or nothing.
 /// </summary>
 internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string databasePath)
 {
-    public const int ChunkSize = 4096;
+    /// <summary>LiteDB's page size; see the class summary.</summary>
+    public const int ChunkSize = 8192;
     private const int HashSize = 32;
 
     /// <summary>Stores <paramref name="state"/>'s chunks (or counts one more use of those already there); returns its index.</summary>

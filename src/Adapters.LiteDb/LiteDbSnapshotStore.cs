@@ -6,7 +6,7 @@ namespace HexEmu.Adapters.LiteDb;
 
 /// <summary>
 /// VM snapshots and reverse-debugging checkpoints in one LiteDB file (issue 7). States are stored
-/// as content-addressed 4 KiB chunks (<see cref="ChunkStore"/>), so pages that did not change
+/// as content-addressed 8 KiB chunks (<see cref="ChunkStore"/>), so pages that did not change
 /// between snapshots are kept once; checkpoints are keyed by (recording, icount) so that the
 /// nearest one at or before an icount is one index seek. Only one store may have a file open at
 /// a time (<see cref="DatabaseFile"/>): a second one, in this process or another, is refused at

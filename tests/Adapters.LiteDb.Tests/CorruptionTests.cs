@@ -13,15 +13,15 @@ public sealed class CorruptionTests : IDisposable
     [Fact]
     public void A_byte_flipped_in_a_chunk_inside_the_file_is_detected_on_read_with_a_clear_error()
     {
-        byte[] state = Patterns.Pages(30, seed: 21);
+        byte[] state = Patterns.Chunks(30, seed: 21);
         database.Reopen().Save("s", state, 0, 1, Patterns.When);
         database.CloseAll();
 
-        // A run of page 4's random bytes (not crossing a LiteDB page) occurs once in the file; flip one byte of it.
+        // A run of chunk 4's random bytes (within one LiteDB page) occurs once in the file; flip one byte of it.
         byte[] file = File.ReadAllBytes(database.Path);
-        var needle = state.AsSpan(4 * 4096 + 100, 64);
+        var needle = state.AsSpan(4 * Patterns.Chunk + 100, 64);
         int at = file.AsSpan().IndexOf(needle);
-        Assert.True(at >= 0, "page 4's bytes are not in the file");
+        Assert.True(at >= 0, "chunk 4's bytes are not in the file");
         Assert.Equal(-1, file.AsSpan(at + 1).IndexOf(needle));
         file[at + 10] ^= 0x01;
         File.WriteAllBytes(database.Path, file);
@@ -35,13 +35,13 @@ public sealed class CorruptionTests : IDisposable
     [Fact]
     public void A_chunk_whose_content_no_longer_matches_its_hash_is_detected_on_read()
     {
-        byte[] state = Patterns.Pages(10, seed: 22);
+        byte[] state = Patterns.Chunks(10, seed: 22);
         database.Reopen().Save("s", state, 0, 1, Patterns.When);
         database.CloseAll();
         using (var raw = RawDatabase.Open(database.Path))
         {
             var chunks = raw.GetCollection(Schema.Chunks);
-            var victim = chunks.FindAll().First(c => c[Schema.ChunkData].AsBinary.Length == 4096 && c[Schema.ChunkData].AsBinary.Any(b => b != 0));
+            var victim = chunks.FindAll().First(c => c[Schema.ChunkData].AsBinary.Length == Patterns.Chunk && c[Schema.ChunkData].AsBinary.Any(b => b != 0));
             byte[] data = victim[Schema.ChunkData].AsBinary;
             data[0] ^= 0x80;
             victim[Schema.ChunkData] = data;
@@ -55,7 +55,7 @@ public sealed class CorruptionTests : IDisposable
     [Fact]
     public void A_database_of_a_newer_schema_version_is_refused_at_open_and_left_as_it_was()
     {
-        database.Reopen().Save("s", Patterns.Pages(4, seed: 23), 0, 1, Patterns.When);
+        database.Reopen().Save("s", Patterns.Chunks(4, seed: 23), 0, 1, Patterns.When);
         database.CloseAll();
         using (var raw = RawDatabase.Open(database.Path))
         {
@@ -76,8 +76,8 @@ public sealed class CorruptionTests : IDisposable
     public void A_snapshot_or_checkpoint_document_of_an_unknown_version_is_refused_on_read()
     {
         var store = database.Reopen();
-        store.Save("s", Patterns.Pages(4, seed: 24), 0, 1, Patterns.When);
-        store.SaveCheckpoint("rec", 10, Patterns.Pages(4, seed: 25));
+        store.Save("s", Patterns.Chunks(4, seed: 24), 0, 1, Patterns.When);
+        store.SaveCheckpoint("rec", 10, Patterns.Chunks(4, seed: 25));
         database.CloseAll();
         using (var raw = RawDatabase.Open(database.Path))
         {

@@ -16,7 +16,8 @@ public sealed class DedupeTests : IDisposable
     [Fact]
     public void A_second_snapshot_of_the_same_12_MiB_state_grows_the_file_far_less_than_the_first()
     {
-        byte[] state = Patterns.Pages(3072, seed: 1);
+        int chunks = (12 << 20) / Patterns.Chunk;
+        byte[] state = Patterns.Chunks(chunks, seed: 1);
         long empty = FileLengthAfterClose_Of(() => database.Reopen());
         long afterFirst = FileLengthAfterClose_Of(() => database.Reopen().Save("first", state, 0, 1, Patterns.When));
         int chunksAfterFirst = RawDatabase.Count(database.Path, Schema.Chunks);
@@ -25,8 +26,7 @@ public sealed class DedupeTests : IDisposable
         Assert.True(afterFirst - empty > state.Length * 2 / 3, $"the first snapshot added only {afterFirst - empty} bytes");
         Assert.True(afterSecond - afterFirst < (afterFirst - empty) / 10, $"the second snapshot added {afterSecond - afterFirst} bytes, the first {afterFirst - empty}");
         Assert.Equal(chunksAfterFirst, RawDatabase.Count(database.Path, Schema.Chunks));
-        // 2048 distinct random pages, one zero page, and the 24 chunks of the page-hash list.
-        Assert.Equal(2048 + 1 + 24, chunksAfterFirst);
+        Assert.Equal(Patterns.StoredChunks(chunks), chunksAfterFirst);
     }
 
     private long FileLengthAfterClose_Of(Action action)
@@ -36,14 +36,14 @@ public sealed class DedupeTests : IDisposable
     }
 
     [Fact]
-    public void A_snapshot_with_one_changed_page_adds_that_page_and_one_chunk_of_the_page_list()
+    public void A_snapshot_with_one_changed_byte_adds_its_chunk_and_one_chunk_of_the_hash_list()
     {
-        byte[] state = Patterns.Pages(1000, seed: 2);
+        byte[] state = Patterns.Chunks(1000, seed: 2);
         database.Reopen().Save("before", state, 0, 1, Patterns.When);
         database.CloseAll();
         int before = RawDatabase.Count(database.Path, Schema.Chunks);
 
-        state[500 * 4096 + 7] ^= 0xFF;
+        state[500 * Patterns.Chunk + 7] ^= 0xFF;
         database.Reopen().Save("after", state, 0, 2, Patterns.When);
         database.CloseAll();
 
@@ -54,12 +54,12 @@ public sealed class DedupeTests : IDisposable
     [Fact]
     public void Deleting_snapshots_and_checkpoints_releases_the_chunks_no_longer_used()
     {
-        byte[] state = Patterns.Pages(600, seed: 3);
+        byte[] state = Patterns.Chunks(600, seed: 3);
         var store = database.Reopen();
         store.Save("a", state, 0, 1, Patterns.When);
         store.Save("b", state, 0, 2, Patterns.When);
         store.SaveCheckpoint("rec", 100, state);
-        store.SaveCheckpoint("rec", 200, Patterns.Pages(600, seed: 4));
+        store.SaveCheckpoint("rec", 200, Patterns.Chunks(600, seed: 4));
         database.CloseAll();
         int all = RawDatabase.Count(database.Path, Schema.Chunks);
 
@@ -81,13 +81,13 @@ public sealed class DedupeTests : IDisposable
     public void Replacing_a_snapshot_or_a_checkpoint_releases_what_only_the_old_one_used()
     {
         var store = database.Reopen();
-        store.Save("s", Patterns.Pages(50, seed: 10), 0, 1, Patterns.When);
-        store.SaveCheckpoint("rec", 7, Patterns.Pages(50, seed: 11));
-        store.Save("s", Patterns.Pages(50, seed: 12), 0, 1, Patterns.When);
-        store.SaveCheckpoint("rec", 7, Patterns.Pages(50, seed: 13));
+        store.Save("s", Patterns.Chunks(50, seed: 10), 0, 1, Patterns.When);
+        store.SaveCheckpoint("rec", 7, Patterns.Chunks(50, seed: 11));
+        store.Save("s", Patterns.Chunks(50, seed: 12), 0, 1, Patterns.When);
+        store.SaveCheckpoint("rec", 7, Patterns.Chunks(50, seed: 13));
         database.CloseAll();
 
-        // Each state: 33 random pages + the zero page + 1 chunk of page hashes; nothing of the replaced ones left.
-        Assert.Equal(2 * (33 + 1 + 1) - 1, RawDatabase.Count(database.Path, Schema.Chunks));
+        // The two states left share their zero chunk; nothing of the replaced ones is left.
+        Assert.Equal(2 * Patterns.StoredChunks(50) - 1, RawDatabase.Count(database.Path, Schema.Chunks));
     }
 }

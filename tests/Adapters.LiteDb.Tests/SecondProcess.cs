@@ -19,7 +19,7 @@ public static class SecondProcess
             using var store = LiteDbSnapshotStore.Open(args[1]);
             if (args[0] == "hold")
             {
-                if (args.Length > 2) store.Save(args[2], Patterns.Pages(64, seed: 5), 1, 2, DateTimeOffset.UnixEpoch);
+                if (args.Length > 2) store.Save(args[2], Patterns.Chunks(64, seed: 5), 1, 2, DateTimeOffset.UnixEpoch);
                 Console.WriteLine("holding");
                 Console.In.ReadToEnd();
             }

@@ -17,7 +17,7 @@ public sealed class SingleWriterTests : IDisposable
     public void A_second_process_opening_the_file_is_refused_with_the_files_name()
     {
         var store = database.Reopen();
-        store.Save("mine", Patterns.Pages(8, seed: 31), 0, 1, Patterns.When);
+        store.Save("mine", Patterns.Chunks(8, seed: 31), 0, 1, Patterns.When);
 
         using var second = SecondProcess.Start("open", database.Path);
         string answer = SecondProcess.ReadLine(second, Bound);
@@ -27,7 +27,7 @@ public sealed class SingleWriterTests : IDisposable
         Assert.Contains(database.Path, answer);
         Assert.Contains("another process", answer);
         Assert.Equal(1, second.ExitCode);
-        Assert.Equal(Patterns.Pages(8, seed: 31), store.ReadVmState("mine"));
+        Assert.Equal(Patterns.Chunks(8, seed: 31), store.ReadVmState("mine"));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class SingleWriterTests : IDisposable
 
         var e = Assert.IsType<SnapshotStoreException>(attempt.Exception?.InnerException);
         Assert.Contains(database.Path, e.Message);
-        store.Save("still-mine", Patterns.Pages(2, seed: 32), 0, 1, Patterns.When);
+        store.Save("still-mine", Patterns.Chunks(2, seed: 32), 0, 1, Patterns.When);
         Assert.Single(store.List());
     }
 
@@ -57,13 +57,13 @@ public sealed class SingleWriterTests : IDisposable
         Assert.True(holder.WaitForExit(Bound));
         var store = database.Reopen();
         Assert.Equal(["from-holder"], store.List().Select(s => s.Name));
-        Assert.Equal(Patterns.Pages(64, seed: 5), store.ReadVmState("from-holder"));
+        Assert.Equal(Patterns.Chunks(64, seed: 5), store.ReadVmState("from-holder"));
     }
 
     [Fact]
     public void After_a_store_is_closed_another_process_can_open_the_file()
     {
-        database.Reopen().Save("s", Patterns.Pages(2, seed: 33), 0, 1, Patterns.When);
+        database.Reopen().Save("s", Patterns.Chunks(2, seed: 33), 0, 1, Patterns.When);
         database.CloseAll();
 
         using var second = SecondProcess.Start("open", database.Path);
