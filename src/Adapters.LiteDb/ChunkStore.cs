@@ -69,12 +69,20 @@ internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string da
         return state;
     }
 
-    /// <summary>One use fewer of each chunk of the state behind <paramref name="index"/>; chunks no longer used are deleted.</summary>
-    public void Release(byte[] index, long size, string owner)
+    /// <summary>
+    /// One use fewer of each chunk of the state behind <paramref name="index"/>; chunks no longer
+    /// used are deleted. A damaged part of the hash list must not make a snapshot impossible to
+    /// delete or replace: the chunks it listed then stay counted (a leak, never a loss).
+    /// </summary>
+    public void Release(byte[] index, long size)
     {
-        byte[] pageHashes = ReadPageHashes(index, size, owner);
         var uses = new Dictionary<string, Use>();
-        Count(pageHashes, uses);
+        if (IndexMatches(index, size))
+            for (int i = 0; i < index.Length / HashSize; i++)
+            {
+                int length = (int)Math.Min(ChunkSize, HashListLength(size) - (long)i * ChunkSize);
+                if (TryLoad(index.AsSpan(i * HashSize, HashSize).ToArray(), length) is { } pageHashes) Count(pageHashes, uses);
+            }
         Count(index, uses);
         foreach (var use in uses.Values)
         {
@@ -91,12 +99,17 @@ internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string da
         }
     }
 
+    private static long HashListLength(long size) => (size + ChunkSize - 1) / ChunkSize * HashSize;
+
+    private static bool IndexMatches(byte[] index, long size) =>
+        size >= 0 && HashListLength(size) <= Array.MaxLength && index.Length % HashSize == 0
+        && index.Length / HashSize == (HashListLength(size) + ChunkSize - 1) / ChunkSize;
+
     private byte[] ReadPageHashes(byte[] index, long size, string owner)
     {
-        long pages = (size + ChunkSize - 1) / ChunkSize;
-        long indexLength = pages * HashSize;
-        if (index.Length % HashSize != 0 || index.Length / HashSize != (indexLength + ChunkSize - 1) / ChunkSize || indexLength > Array.MaxLength)
+        if (!IndexMatches(index, size))
             throw new SnapshotStoreException($"The chunk index of {owner} in '{databasePath}' does not match its size of {size} bytes");
+        long indexLength = HashListLength(size);
         var pageHashes = new byte[indexLength];
         for (int i = 0; i < index.Length / HashSize; i++)
         {
@@ -111,11 +124,17 @@ internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string da
     {
         var chunk = chunks.FindById(new BsonValue(hash))
             ?? throw new SnapshotStoreException($"Chunk {Convert.ToHexStringLower(hash)} of {owner} is missing from '{databasePath}'");
-        byte[] data = chunk[Schema.ChunkData].AsBinary ?? [];
-        if (data.Length != length || !SHA256.HashData(data).AsSpan().SequenceEqual(hash))
-            throw new SnapshotStoreException($"Chunk {Convert.ToHexStringLower(hash)} of {owner} in '{databasePath}' is corrupt (its content does not match its SHA-256)");
-        return data;
+        return Checked(chunk, hash, length)
+            ?? throw new SnapshotStoreException($"Chunk {Convert.ToHexStringLower(hash)} of {owner} in '{databasePath}' is corrupt (its content does not match its SHA-256)");
     }
+
+    private byte[]? TryLoad(byte[] hash, int length) =>
+        chunks.FindById(new BsonValue(hash)) is { } chunk ? Checked(chunk, hash, length) : null;
+
+    private static byte[]? Checked(BsonDocument chunk, byte[] hash, int length) =>
+        chunk[Schema.ChunkData] is { IsBinary: true, AsBinary: var data } && data.Length == length && SHA256.HashData(data).AsSpan().SequenceEqual(hash)
+            ? data
+            : null;
 
     private static byte[] Hash(ReadOnlySpan<byte> bytes, Dictionary<string, Use> uses, bool fromIndex)
     {

@@ -91,8 +91,7 @@ public sealed partial class LiteDbSnapshotStore
             .OrderBy("_id");
 
     private void ReleaseCheckpoint(BsonDocument checkpoint) =>
-        chunks.Release(checkpoint[Schema.ChunkIndex].AsBinary, checkpoint[Schema.Size].AsInt64,
-            $"checkpoint at icount {checkpoint[Schema.Icount].AsInt64} of '{checkpoint[Schema.Recording].AsString}'");
+        chunks.Release(checkpoint[Schema.ChunkIndex].AsBinary, checkpoint[Schema.Size].AsInt64);
 
     internal static BsonValue CheckpointKey(string recording, long icount)
     {

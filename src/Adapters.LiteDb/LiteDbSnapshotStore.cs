@@ -153,7 +153,7 @@ public sealed partial class LiteDbSnapshotStore : ISnapshotStore, ICheckpointSto
     private void RemoveSnapshot(BsonDocument snapshot)
     {
         snapshots.Delete(snapshot["_id"]);
-        chunks.Release(snapshot[Schema.ChunkIndex].AsBinary, snapshot[Schema.Size].AsInt64, $"snapshot '{snapshot[Schema.Name].AsString}'");
+        chunks.Release(snapshot[Schema.ChunkIndex].AsBinary, snapshot[Schema.Size].AsInt64);
     }
 
     /// <summary>QEMU's rule: an id matches before a name.</summary>
@@ -182,11 +182,16 @@ public sealed partial class LiteDbSnapshotStore : ISnapshotStore, ICheckpointSto
             (ulong)s[Schema.Size].AsInt64, date, s[Schema.VmClockNs].AsInt64, s[Schema.Icount].AsInt64);
     }
 
+    /// <summary>A document of a version this code reads, with every field it needs, of the right type — or a clear error, never a misreading.</summary>
     private void RequireVersion(BsonDocument document, string what)
     {
         var version = document[Schema.Version];
         if (!version.IsInt32 || version.AsInt32 != Schema.DocumentVersion)
             throw new SnapshotStoreException($"The {what} in '{Path}' has document version {version}; this HexEmu reads version {Schema.DocumentVersion} only");
+        var fields = document.ContainsKey(Schema.Recording) ? Schema.CheckpointFields : Schema.SnapshotFields;
+        foreach (var (field, type) in fields)
+            if (document[field].Type != type)
+                throw new SnapshotStoreException($"The {what} in '{Path}' is damaged: its field '{field}' is {document[field].Type}, not {type}");
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using LiteDB;
+
 namespace HexEmu.Adapters.LiteDb;
 
 /// <summary>
@@ -31,5 +33,12 @@ internal static class Schema
     public const string ChunkData = "d";
     public const string ChunkRefs = "refs";
 
-    public static readonly string[] Collections = [Meta, Snapshots, Checkpoints, Chunks];
+    public static readonly (string Field, BsonType Type)[] SnapshotFields =
+    [
+        ("_id", BsonType.Int64), (Name, BsonType.String), (Size, BsonType.Int64), (DateUtcTicks, BsonType.Int64), (DateOffsetMinutes, BsonType.Int32),
+        (VmClockNs, BsonType.Int64), (Icount, BsonType.Int64), (ChunkIndex, BsonType.Binary),
+    ];
+
+    public static readonly (string Field, BsonType Type)[] CheckpointFields =
+        [("_id", BsonType.Binary), (Recording, BsonType.String), (Icount, BsonType.Int64), (Size, BsonType.Int64), (ChunkIndex, BsonType.Binary)];
 }

@@ -94,4 +94,52 @@ public sealed class CorruptionTests : IDisposable
         Assert.Contains("document version 9", Assert.Throws<SnapshotStoreException>(() => store.List()).Message);
         Assert.Contains("document version 9", Assert.Throws<SnapshotStoreException>(() => store.FindCheckpoint("rec", 10)).Message);
     }
+
+    [Fact]
+    public void A_snapshot_document_with_a_field_of_the_wrong_type_is_a_clear_error()
+    {
+        database.Reopen().Save("s", Patterns.Chunks(2, seed: 26), 0, 1, Patterns.When);
+        database.CloseAll();
+        using (var raw = RawDatabase.Open(database.Path))
+        {
+            var snapshots = raw.GetCollection(Schema.Snapshots);
+            var document = snapshots.FindAll().Single();
+            document[Schema.Size] = "large";
+            snapshots.Update(document);
+        }
+
+        var e = Assert.Throws<SnapshotStoreException>(() => database.Reopen().ReadVmState("s"));
+        Assert.Contains($"field '{Schema.Size}'", e.Message);
+        Assert.Contains(database.Path, e.Message);
+    }
+
+    [Fact]
+    public void A_snapshot_whose_hash_list_is_corrupt_can_still_be_replaced_and_deleted_without_harming_the_others()
+    {
+        byte[] shared = Patterns.Chunks(20, seed: 27);
+        var store = database.Reopen();
+        store.Save("damaged", shared, 0, 1, Patterns.When);
+        store.Save("sound", shared, 0, 2, Patterns.When);
+        store.Save("other", Patterns.Chunks(20, seed: 28), 0, 3, Patterns.When);
+        database.CloseAll();
+        using (var raw = RawDatabase.Open(database.Path))
+        {
+            // "damaged" and "sound" share their chunks; break "damaged" alone by pointing its index
+            // at a hash-list chunk that does not exist.
+            var snapshots = raw.GetCollection(Schema.Snapshots);
+            var damaged = snapshots.FindAll().First(d => d[Schema.Name] == "damaged");
+            byte[] index = damaged[Schema.ChunkIndex].AsBinary;
+            index[0] ^= 0xFF;
+            damaged[Schema.ChunkIndex] = index;
+            snapshots.Update(damaged);
+        }
+
+        store = database.Reopen();
+        Assert.Throws<SnapshotStoreException>(() => store.ReadVmState("damaged"));
+        store.Save("damaged", Patterns.Chunks(3, seed: 29), 0, 4, Patterns.When);
+        store.Delete("damaged");
+        Assert.Equal(shared, store.ReadVmState("sound"));
+        Assert.Equal(Patterns.Chunks(20, seed: 28), store.ReadVmState("other"));
+        Assert.Equal(["sound", "other"], store.List().Select(s => s.Name));
+    }
 }
