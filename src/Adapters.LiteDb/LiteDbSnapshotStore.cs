@@ -76,8 +76,8 @@ public sealed partial class LiteDbSnapshotStore : ISnapshotStore, ICheckpointSto
             Transact(() =>
             {
                 meta.Insert(new BsonDocument { ["_id"] = Schema.MetaId, [Schema.Version] = Schema.StoreVersion, [Schema.LastSnapshotId] = 0L });
+                // Checkpoints need no index of their own: their _id is (recording, icount) already.
                 snapshots.EnsureIndex(Schema.Icount);
-                checkpoints.EnsureIndex(Schema.Icount);
             });
             return;
         }
