@@ -15,10 +15,12 @@ namespace HexEmu.Adapters.LiteDb;
 /// either way. A state is remembered by its <em>index</em>: the hashes of the chunks that hold the
 /// list of its chunk hashes (two levels, so that the document that owns a state stays small —
 /// 2 KiB for 128 MiB of state — whatever the state's size, far below LiteDB's document limit).
+/// The use counts live in a collection of their own, so that counting one more use of an 8 KiB
+/// chunk rewrites a small document, not the chunk (an incremental savevm touches every chunk).
 /// Every chunk read is checked against its hash: a corrupt chunk is an error, never a wrong state.
 /// Callers run these inside a LiteDB transaction, so counts and chunks change all or nothing.
 /// </summary>
-internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string databasePath)
+internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, ILiteCollection<BsonDocument> refs, string databasePath)
 {
     /// <summary>LiteDB's page size; see the class summary.</summary>
     public const int ChunkSize = 8192;
@@ -33,20 +35,16 @@ internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string da
         foreach (var use in uses.Values)
         {
             var id = new BsonValue(use.Hash);
-            var existing = chunks.FindById(id);
+            var existing = refs.FindById(id);
             if (existing is not null)
             {
                 existing[Schema.ChunkRefs] = existing[Schema.ChunkRefs].AsInt64 + use.Count;
-                chunks.Update(existing);
+                refs.Update(existing);
                 continue;
             }
             var source = use.FromIndex ? pageHashes.AsSpan() : state;
-            chunks.Insert(new BsonDocument
-            {
-                ["_id"] = id,
-                [Schema.ChunkData] = source.Slice(use.Offset, use.Length).ToArray(),
-                [Schema.ChunkRefs] = (long)use.Count,
-            });
+            chunks.Insert(new BsonDocument { ["_id"] = id, [Schema.ChunkData] = source.Slice(use.Offset, use.Length).ToArray() });
+            refs.Insert(new BsonDocument { ["_id"] = id, [Schema.ChunkRefs] = use.Count });
         }
         return index;
     }
@@ -87,15 +85,19 @@ internal sealed class ChunkStore(ILiteCollection<BsonDocument> chunks, string da
         foreach (var use in uses.Values)
         {
             var id = new BsonValue(use.Hash);
-            var chunk = chunks.FindById(id);
-            if (chunk is null) continue; // already gone: nothing left to release
-            long refs = chunk[Schema.ChunkRefs].AsInt64 - use.Count;
-            if (refs > 0)
+            var count = refs.FindById(id);
+            if (count is null) continue; // already gone: nothing left to release
+            long left = count[Schema.ChunkRefs].AsInt64 - use.Count;
+            if (left > 0)
             {
-                chunk[Schema.ChunkRefs] = refs;
-                chunks.Update(chunk);
+                count[Schema.ChunkRefs] = left;
+                refs.Update(count);
             }
-            else chunks.Delete(id);
+            else
+            {
+                refs.Delete(id);
+                chunks.Delete(id);
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public sealed partial class LiteDbSnapshotStore : ISnapshotStore, ICheckpointSto
         meta = database.GetCollection(Schema.Meta);
         snapshots = database.GetCollection(Schema.Snapshots);
         checkpoints = database.GetCollection(Schema.Checkpoints);
-        chunks = new ChunkStore(database.GetCollection(Schema.Chunks), file.Path);
+        chunks = new ChunkStore(database.GetCollection(Schema.Chunks), database.GetCollection(Schema.ChunkUses), file.Path);
     }
 
     /// <summary>

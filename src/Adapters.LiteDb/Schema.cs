@@ -18,6 +18,7 @@ internal static class Schema
     public const string Snapshots = "snapshots";
     public const string Checkpoints = "checkpoints";
     public const string Chunks = "chunks";
+    public const string ChunkUses = "chunkRefs";
 
     /// <summary>Fields: short names, because a checkpoint document is written many times.</summary>
     public const string Version = "v";
@@ -31,7 +32,7 @@ internal static class Schema
     public const string Icount = "icount";
     public const string ChunkIndex = "index";
     public const string ChunkData = "d";
-    public const string ChunkRefs = "refs";
+    public const string ChunkRefs = "n";
 
     public static readonly (string Field, BsonType Type)[] SnapshotFields =
     [

@@ -75,6 +75,7 @@ public sealed class DedupeTests : IDisposable
         store.Delete("b");
         database.CloseAll();
         Assert.Equal(0, RawDatabase.Count(database.Path, Schema.Chunks));
+        Assert.Equal(0, RawDatabase.Count(database.Path, Schema.ChunkUses));
     }
 
     [Fact]
