@@ -101,6 +101,7 @@ public static class Program
 
         if (options.StartPaused) runner.StartPaused();
         var store = Storage.SnapshotStores.For(snapshotSettings, disks, out string? noSnapshots);
+        using var storeLifetime = store as IDisposable; // a LiteDB file is held (locked) until the end
         var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock, recordReplay.ReplayIdentity);
         StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
         var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File, snapshots) : null;

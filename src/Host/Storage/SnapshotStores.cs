@@ -12,12 +12,42 @@ namespace HexEmu.Host.Storage;
 /// </summary>
 public static class SnapshotStores
 {
-    /// <summary>The store <paramref name="settings"/> choose, or null with the reason savevm cannot work.</summary>
-    public static ISnapshotStore? For(SnapshotSettings settings, VmBuilder.Disks disks, out string? unavailable) => settings.Backend switch
+    /// <summary>
+    /// The store <paramref name="settings"/> choose, or null with the reason savevm cannot work.
+    /// LiteDB and Azure Blob keep bytes only: a VM state holds the written sectors of disks behind
+    /// in-memory overlays (record/replay, -snapshot, snapshot=on), so those backends need every
+    /// writable drive to be one; a drive written in place could not be put back.
+    /// </summary>
+    public static ISnapshotStore? For(SnapshotSettings settings, VmBuilder.Disks disks, out string? unavailable)
     {
-        SnapshotBackend.Qcow2 => For(disks, out unavailable),
-        _ => throw new ConfigurationError($"{SnapshotSettings.BackendKey}={settings.Backend} is not available in this build yet (only Qcow2 is)"),
-    };
+        if (settings.Backend == SnapshotBackend.Qcow2) return For(disks, out unavailable);
+        unavailable = null;
+        var inPlace = disks.Drives.Where(d => !d.Drive.ReadOnly && !d.Overlaid && d.Drive.Interface != DriveInterface.None)
+                                  .Select(d => d.Drive).FirstOrDefault();
+        if (inPlace is not null)
+        {
+            unavailable = $"Device '{inPlace.Id}' is written in place, which {settings.Backend} snapshots cannot put back " +
+                          "(use -snapshot, snapshot=on or record/replay, or Snapshots:Backend=Qcow2)";
+            return null;
+        }
+        return Open(settings);
+    }
+
+    private static ISnapshotStore Open(SnapshotSettings settings)
+    {
+        try
+        {
+            return settings.Backend switch
+            {
+                SnapshotBackend.LiteDb => Adapters.LiteDb.LiteDbSnapshotStore.Open(settings.LiteDbPath!),
+                _ => throw new ConfigurationError($"{SnapshotSettings.BackendKey}={settings.Backend} is not available in this build yet"),
+            };
+        }
+        catch (SnapshotStoreException e)
+        {
+            throw new ConfigurationError($"{SnapshotSettings.BackendKey}={settings.Backend}: {e.Message}");
+        }
+    }
 
     /// <summary>The qcow2 store, or null with the reason savevm cannot work (QEMU's messages).</summary>
     public static ISnapshotStore? For(VmBuilder.Disks disks, out string? unavailable)
