@@ -50,10 +50,11 @@ internal sealed class StorageErrors(string account, string container, string end
     /// <summary>Why no answer came, in words of our own; null if the failures are not about reaching the service.</summary>
     private static string? Unreachable(IReadOnlyList<Exception> failures)
     {
+        // A timeout first: the socket error it leaves behind (an aborted operation) says less.
+        if (failures.Any(f => f is OperationCanceledException or TimeoutException))
+            return "no answer within the network timeout";
         var socket = failures.OfType<SocketException>().FirstOrDefault();
         if (socket is not null) return $"{socket.SocketErrorCode} (socket error {socket.ErrorCode})";
-        if (failures.Any(f => f is OperationCanceledException or TimeoutException))
-            return $"no answer within the network timeout of {ClientSettings.NetworkTimeout.TotalSeconds:0} s";
         var http = failures.OfType<HttpRequestException>().FirstOrDefault();
         if (http is not null) return http.HttpRequestError.ToString();
         if (failures.Any(f => f is IOException)) return "the connection broke";

@@ -77,7 +77,7 @@ internal sealed class StoreMarker(BlobContainerClient container, StorageErrors e
     private void CheckFormat(IDictionary<string, string> metadata)
     {
         if (BlobLayout.FormatProblem(metadata) is { } problem)
-            throw errors.Fail($"{errors.Where} cannot be used as a snapshot store: its blob '{BlobLayout.MarkerBlob}' {problem}");
+            throw errors.Fail($"The {errors.Where} cannot be used as a snapshot store: its blob '{BlobLayout.MarkerBlob}' {problem}");
     }
 
     private static Dictionary<string, string> Metadata(long nextId) => new()
