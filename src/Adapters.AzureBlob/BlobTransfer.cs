@@ -17,7 +17,16 @@ namespace HexEmu.Adapters.AzureBlob;
 internal sealed class BlobTransfer(BlobContainerClient data)
 {
     public const int BlockSize = 8 << 20;
+    /// <summary>Blocks in flight at once going up: enough to fill a link to a distant service.</summary>
     public const int Parallelism = 8;
+
+    /// <summary>
+    /// Ranges in flight at once coming down, each one block long. Fewer than going up: the hash
+    /// is computed beside the download and needs a core of its own (on a 2-core machine with a
+    /// local emulator, 8 ranges only made the two fight).
+    /// </summary>
+    public const int DownloadParallelism = 4;
+    private const int DownloadChunk = BlockSize;
 
     public async Task UploadAsync(string blobName, ReadOnlyMemory<byte> state, Dictionary<string, string> metadata, CancellationToken cancel)
     {
@@ -55,19 +64,42 @@ internal sealed class BlobTransfer(BlobContainerClient data)
         var blob = data.GetBlobClient(blobName);
         var state = GC.AllocateUninitializedArray<byte>(checked((int)size));
         var conditions = new BlobRequestConditions { IfMatch = etag };
-        int chunks = (int)((size + BlockSize - 1) / BlockSize);
-        await Parallel.ForEachAsync(Enumerable.Range(0, chunks),
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancel },
-            async (i, token) =>
+        int chunks = (int)((size + DownloadChunk - 1) / DownloadChunk);
+        // The hash is fed chunk by chunk in order, each as soon as it and those before it are
+        // in, so hashing overlaps the transfer instead of following it.
+        var arrived = Enumerable.Range(0, chunks).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var hashing = Task.Run(async () =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            for (int i = 0; i < chunks; i++)
             {
-                long offset = (long)i * BlockSize;
-                int length = (int)Math.Min(BlockSize, size - offset);
-                var response = await blob.DownloadStreamingAsync(
-                    new BlobDownloadOptions { Range = new HttpRange(offset, length), Conditions = conditions }, token);
-                await using var content = response.Value.Content;
-                int read = await content.ReadAtLeastAsync(state.AsMemory((int)offset, length), length, throwOnEndOfStream: false, token);
-                if (read < length) throw new EndOfStreamException($"{blobName} ended {length - read} bytes early at {offset}");
-            });
-        return Convert.ToHexStringLower(SHA256.HashData(state)) == sha256 ? state : null;
+                await arrived[i].Task;
+                long offset = (long)i * DownloadChunk;
+                hash.AppendData(state, (int)offset, (int)Math.Min(DownloadChunk, size - offset));
+            }
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }, cancel);
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, chunks),
+                new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancel },
+                async (i, token) =>
+                {
+                    long offset = (long)i * DownloadChunk;
+                    int length = (int)Math.Min(DownloadChunk, size - offset);
+                    var response = await blob.DownloadStreamingAsync(
+                        new BlobDownloadOptions { Range = new HttpRange(offset, length), Conditions = conditions }, token);
+                    await using var content = response.Value.Content;
+                    int read = await content.ReadAtLeastAsync(state.AsMemory((int)offset, length), length, throwOnEndOfStream: false, token);
+                    if (read < length) throw new EndOfStreamException($"{blobName} ended {length - read} bytes early at {offset}");
+                    arrived[i].SetResult();
+                });
+        }
+        catch (Exception e)
+        {
+            foreach (var chunk in arrived) chunk.TrySetException(e);
+            throw;
+        }
+        return await hashing == sha256 ? state : null;
     }
 }

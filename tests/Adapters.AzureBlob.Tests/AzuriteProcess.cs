@@ -37,9 +37,12 @@ public sealed class AzuriteProcess : IDisposable
         Port = port;
     }
 
-    public static AzuriteProcess Start()
+    public static AzuriteProcess Start() => Start(RepositoryRoot());
+
+    /// <summary>Starts the Azurite installed in <paramref name="repositoryRoot"/>/tools/azurite.</summary>
+    public static AzuriteProcess Start(string repositoryRoot)
     {
-        string main = Path.Combine(RepositoryRoot(), "tools", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
+        string main = Path.Combine(repositoryRoot, "tools", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(main))
             throw new InvalidOperationException($"Azurite is not installed ({main} is missing): run `npm ci --prefix tools/azurite` in the repository root");
         // A port found free can be taken by someone else before Azurite binds it: then Azurite
