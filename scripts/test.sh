@@ -12,6 +12,8 @@ command -v qemu-system-i386 >/dev/null 2>&1 || need+=(qemu-system-x86) # the ins
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils) # the judge of our qcow2 images (qemu-img check/info/snapshot)
 command -v gdb >/dev/null 2>&1 || need+=(gdb) # the real debugger the GDB stub tests drive (tests/Host.Tests/Gdb)
 command -v objdump >/dev/null 2>&1 || need+=(binutils) # the gdb tests' independent reading of the guest's code
+command -v node >/dev/null 2>&1 || need+=(nodejs) # runs Azurite, the blob storage the Azure adapter's tests talk to
+command -v npm >/dev/null 2>&1 || need+=(npm) # installs Azurite from tools/azurite's committed lock file
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
@@ -20,6 +22,11 @@ if ((${#need[@]})); then
   else
     echo "missing tools: ${need[*]} (apt-get install ${need[*]})"; echo "0 passed, 1 failed"; exit 1
   fi
+fi
+
+# Azurite (npm azurite, exact versions in tools/azurite/package-lock.json); the tests start it.
+if [ ! -d tools/azurite/node_modules ]; then
+  npm ci --prefix tools/azurite --no-audit --no-fund >/dev/null || { echo "could not install Azurite (npm ci --prefix tools/azurite)"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 # Test guests are rebuilt from their sources, so a test never runs a stale binary.
