@@ -112,3 +112,73 @@ public sealed class ConfigurationTests : IDisposable
         Assert.StartsWith($"hexemu: configuration: {Path.Combine(copy, "appsettings.json")} cannot be read", broken.Stderr);
     }
 }
+
+/// <summary>The snapshot backends chosen by configuration, through the real hexemu process.</summary>
+public sealed class SnapshotBackendTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly string _dir = Directory.CreateTempSubdirectory("hexemu-backend-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string In(string name) => Path.Combine(_dir, name);
+
+    [Fact]
+    public void A_recording_starts_from_and_replays_from_a_snapshot_kept_in_a_litedb_file()
+    {
+        // The issue's diskless record/replay, with the rrsnapshot in LiteDB instead of a qcow2 image.
+        string[] machine = ["-kernel", HexEmuProcess.GuestPath("gdbguest.elf"), "-append", "iterations=300", "-display", "none",
+                            "-serial", "null", "-device", "isa-debug-exit", "--Snapshots:Backend=LiteDb", $"--Snapshots:LiteDb:Path={In("vm.db")}"];
+        var recorded = HexEmuProcess.Run(Timeout, [.. machine, "-icount", $"shift=0,rr=record,rrfile={In("run.rr")},rrsnapshot=init"]);
+        Assert.Equal(3, recorded.ExitCode);
+        Assert.True(File.Exists(In("vm.db")));
+
+        var replayed = HexEmuProcess.Run(Timeout, [.. machine, "-icount", $"shift=0,rr=replay,rrfile={In("run.rr")},rrsnapshot=init"]);
+        Assert.Equal("", replayed.Stderr);
+        Assert.Equal(3, replayed.ExitCode);
+
+        var missing = HexEmuProcess.Run(Timeout, [.. machine, "-icount", $"shift=0,rr=replay,rrfile={In("run.rr")},rrsnapshot=nope"]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("nope", missing.Stderr);
+    }
+
+    [Fact]
+    public void A_litedb_file_that_is_not_one_is_a_clear_error_and_stays_as_it_was()
+    {
+        File.WriteAllText(In("notes.db"), "these are my notes, not a database");
+        var result = HexEmuProcess.Run(Timeout, "-kernel", HexEmuProcess.GuestPath("gdbguest.elf"), "-display", "none",
+            "--Snapshots:Backend=LiteDb", $"--Snapshots:LiteDb:Path={In("notes.db")}");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("hexemu: configuration: Snapshots:Backend=LiteDb: ", result.Stderr);
+        Assert.Contains(In("notes.db"), result.Stderr);
+        Assert.Equal("these are my notes, not a database", File.ReadAllText(In("notes.db")));
+    }
+
+    [Fact]
+    public void Unreachable_blob_storage_is_a_clear_error_in_bounded_time_without_the_key()
+    {
+        // Port 1 on loopback: nothing listens there.
+        const string key = "c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWJlLXNob3du";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = HexEmuProcess.Run(Timeout, "-kernel", HexEmuProcess.GuestPath("gdbguest.elf"), "-display", "none",
+            "--Snapshots:Backend=AzureBlob",
+            $"--Snapshots:AzureBlob:ConnectionString=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};BlobEndpoint=http://127.0.0.1:1/devstoreaccount1",
+            "--Snapshots:AzureBlob:Container=vm");
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("hexemu: configuration: Snapshots:Backend=AzureBlob: ", result.Stderr);
+        Assert.DoesNotContain(key, result.Stderr + result.Stdout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Savevm_to_litedb_refuses_a_drive_written_in_place_and_says_what_to_do()
+    {
+        File.WriteAllBytes(In("disk.raw"), new byte[1 << 20]);
+        var result = HexEmuProcess.RunWithInput(Timeout, "savevm s1\nquit\n", "-kernel", HexEmuProcess.GuestPath("gdbguest.elf"),
+            "-display", "none", "-serial", "null", "-monitor", "stdio", "-S",
+            "-drive", $"file={In("disk.raw")},format=raw,if=ide,index=0",
+            "--Snapshots:Backend=LiteDb", $"--Snapshots:LiteDb:Path={In("vm.db")}");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Device 'ide0-hd0' is written in place, which LiteDb snapshots cannot put back", result.Stdout);
+    }
+}

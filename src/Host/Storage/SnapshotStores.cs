@@ -40,7 +40,8 @@ public static class SnapshotStores
             return settings.Backend switch
             {
                 SnapshotBackend.LiteDb => Adapters.LiteDb.LiteDbSnapshotStore.Open(settings.LiteDbPath!),
-                _ => throw new ConfigurationError($"{SnapshotSettings.BackendKey}={settings.Backend} is not available in this build yet"),
+                _ when settings.AzureContainerUri is { } uri => Adapters.AzureBlob.AzureBlobSnapshotStore.Connect(uri),
+                _ => Adapters.AzureBlob.AzureBlobSnapshotStore.Connect(settings.AzureConnectionString!, settings.AzureContainer!),
             };
         }
         catch (SnapshotStoreException e)
