@@ -59,6 +59,23 @@ public class MachineSnapshotsTests
         Assert.Equal(atSave, State(machine)); // a failed load changes nothing
     }
 
+    /// <summary>The demo kernel on a small machine with these IDE disks, its runner, an in-memory store and savevm/loadvm over them.</summary>
+    private static (PcMachine Machine, MachineRunner Runner, MemoryStore Store, MachineSnapshots Snapshots) DemoWithDisks(IBlockDevice?[] disks)
+    {
+        byte[] kernel = File.ReadAllBytes(HexEmuProcess.RepoPath("guests/demo/demo.elf"));
+        const uint ram = 4u << 20;
+        var machine = new PcMachine(new MachineConfig
+        {
+            RamBytes = ram,
+            BootLoader = new MultibootBoot(KernelImage.Parse(kernel), ram, "demo.elf ", []),
+            Time = new TimeMode.InstructionCounted(0, SleepWhenIdle: false),
+            Disks = disks,
+        });
+        var runner = new MachineRunner(machine, [], new SystemHostClock());
+        var store = new MemoryStore();
+        return (machine, runner, store, new MachineSnapshots(machine, runner, store, null, new SystemHostClock()));
+    }
+
     private static byte[] Sector(byte value) => Enumerable.Repeat(value, IBlockDevice.SectorSize).ToArray();
 
     private static byte ReadFirstByte(IBlockDevice disk, long lba)
@@ -73,19 +90,9 @@ public class MachineSnapshotsTests
     {
         // Record/replay and -snapshot keep the guest's disk writes in memory: the VM state must hold
         // them, or a replay going back through a snapshot would read later writes and diverge.
-        byte[] kernel = File.ReadAllBytes(HexEmuProcess.RepoPath("guests/demo/demo.elf"));
-        const uint ram = 4u << 20;
         var overlay = new CopyOnWriteBlockDevice(new MemoryBlockDevice(64), isReadOnly: false);
-        var machine = new PcMachine(new MachineConfig
-        {
-            RamBytes = ram,
-            BootLoader = new MultibootBoot(KernelImage.Parse(kernel), ram, "demo.elf ", []),
-            Time = new TimeMode.InstructionCounted(0, SleepWhenIdle: false),
-            Disks = [null, overlay],
-        });
-        using var runner = new MachineRunner(machine, [], new SystemHostClock());
-        var store = new MemoryStore();
-        var snapshots = new MachineSnapshots(machine, runner, store, null, new SystemHostClock());
+        var (machine, runner, store, snapshots) = DemoWithDisks([null, overlay]);
+        using var _ = runner;
 
         snapshots.Save("empty");
         Assert.True(overlay.TryWrite(3, Sector(0x33)));
@@ -105,19 +112,9 @@ public class MachineSnapshotsTests
     [Fact]
     public void A_damaged_disk_overlay_section_leaves_machine_and_disk_as_they_were()
     {
-        byte[] kernel = File.ReadAllBytes(HexEmuProcess.RepoPath("guests/demo/demo.elf"));
-        const uint ram = 4u << 20;
         var overlay = new CopyOnWriteBlockDevice(new MemoryBlockDevice(64), isReadOnly: false);
-        var machine = new PcMachine(new MachineConfig
-        {
-            RamBytes = ram,
-            BootLoader = new MultibootBoot(KernelImage.Parse(kernel), ram, "demo.elf ", []),
-            Time = new TimeMode.InstructionCounted(0, SleepWhenIdle: false),
-            Disks = [overlay],
-        });
-        using var runner = new MachineRunner(machine, [], new SystemHostClock());
-        var store = new MemoryStore();
-        var snapshots = new MachineSnapshots(machine, runner, store, null, new SystemHostClock());
+        var (machine, runner, store, snapshots) = DemoWithDisks([overlay]);
+        using var _ = runner;
         Assert.True(overlay.TryWrite(5, Sector(0x55)));
         snapshots.Save("a");
 
