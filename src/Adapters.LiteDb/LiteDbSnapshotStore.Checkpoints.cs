@@ -18,6 +18,8 @@ public sealed partial class LiteDbSnapshotStore
     public void SaveCheckpoint(string recording, long icount, ReadOnlySpan<byte> state)
     {
         var key = CheckpointKey(recording, icount);
+        // Run and Transact written out: a lambda cannot capture the span (and copying a state to
+        // an array first would cost its size again).
         lock (gate)
         {
             EnsureOpen();

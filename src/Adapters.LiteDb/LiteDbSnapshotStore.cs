@@ -91,6 +91,8 @@ public sealed partial class LiteDbSnapshotStore : ISnapshotStore, ICheckpointSto
     public void Save(string name, ReadOnlySpan<byte> vmState, long vmClockNs, long icount, DateTimeOffset date)
     {
         if (string.IsNullOrEmpty(name)) throw new SnapshotStoreException("A snapshot needs a name");
+        // Run and Transact written out: a lambda cannot capture the span (and copying a state to
+        // an array first would cost its size again).
         lock (gate)
         {
             EnsureOpen();

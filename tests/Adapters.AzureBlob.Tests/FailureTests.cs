@@ -11,23 +11,8 @@ namespace HexEmu.Adapters.AzureBlob.Tests;
 
 /// <summary>What goes wrong with remote storage, each a one-line error and never a hang or a leaked secret.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper output) : IDisposable
+public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper output) : ContainerTestBase(fixture)
 {
-    private static readonly DateTimeOffset When = new(2026, 11, 26, 10, 30, 15, TimeSpan.Zero);
-    private readonly string _container = AzuriteFixture.NewContainerName();
-    private AzuriteProcess Azurite => fixture.Azurite;
-    private BlobContainerClient BehindTheStoresBack => new(Azurite.ConnectionString, _container);
-
-    public void Dispose() => BehindTheStoresBack.DeleteIfExists();
-
-    private AzureBlobSnapshotStore Open() => AzureBlobSnapshotStore.Connect(Azurite.ConnectionString, _container);
-
-    private static byte[] State(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
 
     private static void AssertOneLine(SnapshotStoreException e, params string[] secrets)
     {
@@ -92,10 +77,10 @@ public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper outpu
     public void A_wrong_account_key_is_a_clear_error_that_names_the_account_and_container_but_not_the_key()
     {
         string wrongKey = Convert.ToBase64String(State(64, 99));
-        var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(Azurite.ConnectionStringWithKey(wrongKey), _container));
+        var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(Azurite.ConnectionStringWithKey(wrongKey), Container));
         output.WriteLine(e.Message);
         Assert.Contains(AzuriteProcess.Account, e.Message);
-        Assert.Contains(_container, e.Message);
+        Assert.Contains(Container, e.Message);
         Assert.Contains("refused access", e.Message);
         AssertOneLine(e, wrongKey, AzuriteProcess.Key, "AccountKey");
     }
@@ -105,7 +90,7 @@ public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper outpu
     {
         foreach (string connectionString in new[] { "AccountName=x;AccountKey", Azurite.ConnectionStringWithKey("not!base64@@secretish") })
         {
-            var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(connectionString, _container));
+            var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(connectionString, Container));
             output.WriteLine(e.Message);
             AssertOneLine(e, "secretish", connectionString);
         }
@@ -123,7 +108,7 @@ public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper outpu
 
         var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(tampered));
         output.WriteLine(e.Message);
-        Assert.Contains(_container, e.Message);
+        Assert.Contains(Container, e.Message);
         AssertOneLine(e, forged, Uri.EscapeDataString(forged), "sig=");
     }
 
@@ -133,7 +118,7 @@ public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper outpu
         int port = AzuriteProcess.FreeLoopbackPort();
         string connectionString = $"DefaultEndpointsProtocol=http;AccountName={AzuriteProcess.Account};AccountKey={AzuriteProcess.Key};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteProcess.Account};";
         var clock = Stopwatch.StartNew();
-        var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(connectionString, _container));
+        var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(connectionString, Container));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {e.Message}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.Contains("could not be reached", e.Message);
@@ -153,7 +138,7 @@ public sealed class FailureTests(AzuriteFixture fixture, ITestOutputHelper outpu
             int port = ((IPEndPoint)silent.LocalEndpoint).Port;
             string connectionString = $"DefaultEndpointsProtocol=http;AccountName={AzuriteProcess.Account};AccountKey={AzuriteProcess.Key};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteProcess.Account};";
             var clock = Stopwatch.StartNew();
-            var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(connectionString, _container));
+            var e = Assert.Throws<SnapshotStoreException>(() => AzureBlobSnapshotStore.Connect(connectionString, Container));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {e.Message}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
             Assert.Contains("could not be reached", e.Message);

@@ -11,23 +11,8 @@ namespace HexEmu.Adapters.AzureBlob.Tests;
 
 /// <summary>What the Azure store promises beyond the contract: chunked transfers, ids, SAS access, DI.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class StoreTests(AzuriteFixture fixture, ITestOutputHelper output) : IDisposable
+public sealed class StoreTests(AzuriteFixture fixture, ITestOutputHelper output) : ContainerTestBase(fixture)
 {
-    private static readonly DateTimeOffset When = new(2026, 11, 26, 10, 30, 15, TimeSpan.Zero);
-    private readonly string _container = AzuriteFixture.NewContainerName();
-    private AzuriteProcess Azurite => fixture.Azurite;
-    private BlobContainerClient BehindTheStoresBack => new(Azurite.ConnectionString, _container);
-
-    public void Dispose() => BehindTheStoresBack.DeleteIfExists();
-
-    private AzureBlobSnapshotStore Open() => AzureBlobSnapshotStore.Connect(Azurite.ConnectionString, _container);
-
-    private static byte[] State(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
 
     [Fact]
     public void A_64_MiB_state_goes_up_in_parallel_blocks_and_reads_back_exactly()
@@ -137,7 +122,7 @@ public sealed class StoreTests(AzuriteFixture fixture, ITestOutputHelper output)
     {
         var service = new BlobServiceClient(Azurite.ConnectionString);
         var sas = service.GenerateAccountSasUri(AccountSasPermissions.All, When.AddYears(10), AccountSasResourceTypes.All);
-        var store = AzureBlobSnapshotStore.Connect(sas, _container);
+        var store = AzureBlobSnapshotStore.Connect(sas, Container);
         store.Save("s", State(10_000, 1), 0, 1, When);
         Assert.True(BehindTheStoresBack.Exists().Value);
         Assert.Equal(State(10_000, 1), Open().ReadVmState("s"));
@@ -146,7 +131,7 @@ public sealed class StoreTests(AzuriteFixture fixture, ITestOutputHelper output)
     [Fact]
     public void The_dependency_injection_extension_gives_one_store_as_both_ports()
     {
-        using var provider = new ServiceCollection().AddAzureBlobSnapshots(Azurite.ConnectionString, _container).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddAzureBlobSnapshots(Azurite.ConnectionString, Container).BuildServiceProvider();
         var snapshots = provider.GetRequiredService<ISnapshotStore>();
         Assert.IsType<AzureBlobSnapshotStore>(snapshots);
         Assert.Same(snapshots, provider.GetRequiredService<ICheckpointStore>());
