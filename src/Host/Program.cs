@@ -1,5 +1,8 @@
 using System.Runtime.InteropServices;
+using HexEmu.Application.Debugging;
 using HexEmu.Application.Monitor;
+using HexEmu.Application.Replay;
+using HexEmu.Adapters.Gdb;
 using HexEmu.Domain.Machine;
 using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
@@ -115,7 +118,8 @@ public static class Program
             {
                 chardevs.FlushAll();
                 diagnostics.Flush();
-            });
+            },
+            PersistedCheckpointsFor(gdbEndpoint, snapshotSettings, store, recordReplay, machine));
         runner.BetweenSlices = () =>
         {
             chardevs.FlushAll();
@@ -157,6 +161,21 @@ public static class Program
             default:
                 return 0;
         }
+    }
+
+    /// <summary>
+    /// Reverse debugging a replay (-gdb) with a store that keeps checkpoints: states persisted
+    /// every Snapshots:Checkpoints:Interval instructions, keyed by the recording's log. Null when
+    /// not debugging a replay, when the interval is 0 or when there is no store.
+    /// </summary>
+    private static (PersistedCheckpoints, VmStateCodec)? PersistedCheckpointsFor(GdbEndpoint? gdb, SnapshotSettings settings,
+        Application.Ports.ISnapshotStore? store, RecordReplaySetup recordReplay, PcMachine machine)
+    {
+        if (gdb is null || recordReplay.Replayer is null || settings.CheckpointInterval <= 0) return null;
+        if (store is not Application.Ports.ICheckpointStore checkpoints) return null;
+        var persisted = new PersistedCheckpoints(checkpoints, recordReplay.RecordingKey!, settings.CheckpointInterval,
+            warn: message => Console.Error.WriteLine($"hexemu: {message}"), origin: machine.Cpu.Icount);
+        return (persisted, new VmStateCodec(machine, recordReplay.ReplayIdentity));
     }
 
     /// <summary>

@@ -44,6 +44,19 @@ public sealed class RunningHexEmu : IDisposable
         }
     }
 
+    /// <summary>Waits until what stdout printed after its first <paramref name="from"/> characters contains <paramref name="text"/>.</summary>
+    public void WaitForOutputAfter(int from, string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Stdout.IndexOf(text, from, StringComparison.Ordinal) < 0)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"hexemu did not print '{text}' within {timeout}; after its first {from} characters it printed '{Stdout[from..]}'");
+            _stdoutChanged.Wait(left);
+        }
+    }
+
     /// <summary>Types <paramref name="text"/> on hexemu's stdin.</summary>
     public void Type(string text)
     {

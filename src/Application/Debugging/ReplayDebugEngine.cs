@@ -1,6 +1,7 @@
 using HexEmu.Application.Replay;
 using HexEmu.Domain.Debugging;
 using HexEmu.Domain.Machine;
+using HexEmu.Domain.State;
 
 namespace HexEmu.Application.Debugging;
 
@@ -52,7 +53,44 @@ public sealed class ReplayDebugEngine : IReplayEngine
     /// <summary>Forgets an interrupt request that came too late for the run it was meant for.</summary>
     public void ForgetInterruptRequest() => _interruptRequested = false;
 
-    public CheckpointId TakeCheckpoint() => new(_checkpoints.Take(new HistoryTag(_replay.Position, _output?.Capture())));
+    /// <summary>
+    /// Checkpoints kept in a store beyond this process, with the codec of their bytes; null for
+    /// none. Set before the timeline starts.
+    /// </summary>
+    public (PersistedCheckpoints Checkpoints, VmStateCodec Codec)? Persisted { get; init; }
+
+    public CheckpointId TakeCheckpoint()
+    {
+        var id = new CheckpointId(_checkpoints.Take(new HistoryTag(_replay.Position, _output?.Capture())));
+        if (Persisted is var (persisted, codec) && persisted.IsDue(Now))
+        {
+            var state = new StateWriter();
+            codec.Write(state, _replay.Position, _output?.Capture());
+            persisted.Save(Now, state.Written);
+        }
+        return id;
+    }
+
+    public bool JumpNear(long atOrBefore, long after)
+    {
+        if (Persisted is not var (persisted, codec) || persisted.FindUseful(atOrBefore, after) is not { } stored) return false;
+        LoadedVmState loaded;
+        try
+        {
+            // All or nothing: a state that does not load leaves the machine where it was.
+            loaded = codec.Load(stored.State, requirePosition: true, $"the persisted checkpoint at icount {stored.Icount}");
+        }
+        catch (Exception e) when (e is StateFormatException or InvalidOperationException)
+        {
+            persisted.Forget(stored.Icount, e.Message);
+            return false;
+        }
+        _replay.Rewind(loaded.Position!.Value);
+        if (loaded.Output is { } output) _output?.Restore(output);
+        EndReached = null;
+        persisted.NoteRestored();
+        return true;
+    }
 
     public void Restore(CheckpointId checkpoint)
     {

@@ -24,6 +24,13 @@ public interface IReplayMonitor
     /// </summary>
     long GoBackTo(long icount);
 
+    /// <summary>
+    /// Under reverse debugging: moves straight to <paramref name="icount"/>, in either direction,
+    /// through the checkpoints (this session's and those persisted by earlier ones), and pauses
+    /// there; false, with nothing done, when the replay has no reverse debugging.
+    /// </summary>
+    bool TrySeekDirectly(long icount);
+
     /// <summary>What reverse debugging holds (checkpoints and their memory), one line; null without it.</summary>
     string? ReverseDebugging { get; }
 }

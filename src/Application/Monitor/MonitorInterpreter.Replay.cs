@@ -45,8 +45,9 @@ public sealed partial class MonitorInterpreter
         if (ReplayingTarget(output, "replay_seek") is not { } replay) return;
         long icount = ParseExpression(line);
         line.ExpectEnd();
-        // Backwards: through the reverse-debugging checkpoints when there are (-gdb), else the
-        // latest snapshot taken before the target (savevm during the replay).
+        // Through the reverse-debugging checkpoints when there are (-gdb), either way; else
+        // backwards to the latest snapshot taken before the target (savevm during the replay).
+        if (replay.TrySeekDirectly(icount)) return;
         if (icount < replay.Icount) replay.GoBackTo(icount);
         if (icount == replay.Icount) return;
         replay.SetBreak(icount);

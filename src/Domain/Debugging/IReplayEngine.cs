@@ -25,6 +25,14 @@ public interface IReplayEngine
     long CheckpointBytes { get; }
 
     /// <summary>
+    /// Moves to a state kept outside the timeline (persisted by an earlier session of the same
+    /// recording) at a position in (<paramref name="after"/>, <paramref name="atOrBefore"/>], if
+    /// the engine has one that saves enough replay to be worth loading; false (nothing changed)
+    /// otherwise. <see cref="Now"/> is then that position.
+    /// </summary>
+    bool JumpNear(long atOrBefore, long after);
+
+    /// <summary>
     /// Runs forward from <see cref="Now"/> until the position <paramref name="limit"/> (> Now), the
     /// first breakpoint or watchpoint hit (as <paramref name="triggers"/> says), the end of the
     /// recording, or an interrupt request. Returns what stopped it; <see cref="Now"/> is then

@@ -5,12 +5,18 @@ public sealed partial class Timeline
     /// <summary>
     /// Moves to <paramref name="target"/> without triggers: from the current position when no
     /// checkpoint lies between it and the target, else from the latest checkpoint at or before
-    /// the target. Null when it arrived; otherwise what stopped it (end of history, interrupt).
+    /// the target — or from a persisted one nearer still (<see cref="IReplayEngine.JumpNear"/>). Null when it arrived; otherwise what stopped it (end of history, interrupt).
     /// </summary>
     private ForwardStop? MoveTo(long target)
     {
         var checkpoint = checkpoints[checkpoints.LastAtOrBelow(target)];
-        if (target < Now || checkpoint.Icount > Now) engine.Restore(checkpoint.Id);
+        bool fromHere = target >= Now && checkpoint.Icount <= Now;
+        // A state an earlier session persisted nearer the target beats replaying all the way.
+        if (engine.JumpNear(target, fromHere ? Now : checkpoint.Icount))
+        {
+            if (!checkpoints.Contains(Now)) TakeCheckpointHere(target);
+        }
+        else if (!fromHere) engine.Restore(checkpoint.Id);
         if (Now == target) return null;
         // Whoever goes somewhere far from every checkpoint is likely to step back from there next
         // (reverse-stepi after reverse-continue, gdb's reverse-next): one checkpoint a little short

@@ -28,19 +28,41 @@ public sealed record SnapshotSettings(
     public const string AzureConnectionStringKey = "Snapshots:AzureBlob:ConnectionString";
     public const string AzureContainerKey = "Snapshots:AzureBlob:Container";
     public const string AzureContainerUriKey = "Snapshots:AzureBlob:ContainerUri";
+    public const string CheckpointIntervalKey = "Snapshots:Checkpoints:Interval";
+
+    /// <summary>
+    /// Instructions of replayed history between two reverse-debugging checkpoints persisted in the
+    /// store (under -gdb): about 7 s of replay here, so writing a whole VM state costs a few per
+    /// cent of a first pass and a later session jumps to within that distance of any position.
+    /// </summary>
+    public const long DefaultCheckpointInterval = 1_000_000_000;
+
+    /// <summary>Instructions between persisted checkpoints; 0 persists none.</summary>
+    public long CheckpointInterval { get; init; } = DefaultCheckpointInterval;
 
     public static SnapshotSettings From(IConfiguration configuration)
     {
         string? backend = configuration[BackendKey];
-        if (string.IsNullOrWhiteSpace(backend)) return new SnapshotSettings(SnapshotBackend.Qcow2);
-        if (!Enum.TryParse<SnapshotBackend>(backend.Trim(), ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        var kind = SnapshotBackend.Qcow2;
+        if (!string.IsNullOrWhiteSpace(backend)
+            && (!Enum.TryParse(backend.Trim(), ignoreCase: true, out kind) || !Enum.IsDefined(kind)))
             throw new ConfigurationError($"{BackendKey} must be Qcow2, LiteDb or AzureBlob (it is '{backend}')");
-        return kind switch
+        var settings = kind switch
         {
             SnapshotBackend.LiteDb => new SnapshotSettings(kind, LiteDbPath: Required(configuration, LiteDbPathKey, "the database file")),
             SnapshotBackend.AzureBlob => AzureBlob(configuration),
             _ => new SnapshotSettings(kind),
         };
+        return settings with { CheckpointInterval = CheckpointIntervalFrom(configuration) };
+    }
+
+    private static long CheckpointIntervalFrom(IConfiguration configuration)
+    {
+        string? value = configuration[CheckpointIntervalKey];
+        if (string.IsNullOrWhiteSpace(value)) return DefaultCheckpointInterval;
+        if (!long.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long interval))
+            throw new ConfigurationError($"{CheckpointIntervalKey} must be a number of instructions, 0 for none (it is '{value}')");
+        return interval;
     }
 
     private static SnapshotSettings AzureBlob(IConfiguration configuration)

@@ -45,14 +45,21 @@ public static class GdbStub
 
     /// <summary>Starts listening; the result stops the stub when disposed.</summary>
     /// <param name="flushOutput">Pushes the guest's output out (a long debugger command runs many slices).</param>
+    /// <param name="persisted">Checkpoints kept in the snapshot store beyond this process, with their codec; null for none.</param>
     public static GdbServer Start(GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
-                                  ReplayOutputGate? output, MachineMonitorTarget monitorTarget, Action flushOutput)
+                                  ReplayOutputGate? output, MachineMonitorTarget monitorTarget, Action flushOutput,
+                                  (PersistedCheckpoints, VmStateCodec)? persisted = null)
     {
         Timeline? timeline = null;
         ReplayDebugEngine? engine = null;
         if (replay is not null)
         {
-            engine = new ReplayDebugEngine(machine, replay, output) { Quitting = () => runner.StopRequested, AfterSlice = flushOutput };
+            engine = new ReplayDebugEngine(machine, replay, output)
+            {
+                Quitting = () => runner.StopRequested,
+                AfterSlice = flushOutput,
+                Persisted = persisted,
+            };
             timeline = new Timeline(engine, new SnapshotPolicy(new SnapshotPolicyOptions()));
             runner.DebugEngine = engine;
             runner.DebugTimeline = timeline;

@@ -25,6 +25,16 @@ public sealed class RecordReplaySetup : IDisposable
     public string? ReplayIdentity { get; private set; }
 
     /// <summary>
+    /// The key of the recording being replayed among persisted checkpoints: the SHA-256 of its log,
+    /// which holds the machine, the images' hashes and every input, so two recordings never share
+    /// one (null unless replaying).
+    /// </summary>
+    public string? RecordingKey => _replayFile is null ? null : _recordingKey ??= RecordingIdentity.Sha256Hex(_replayFile);
+
+    private string? _replayFile;
+    private string? _recordingKey;
+
+    /// <summary>
     /// Before the machine is built. A replay's log is opened and checked here, and the machine
     /// takes the RTC's start time from it (the recording read the host clock; a replay must not).
     /// </summary>
@@ -39,6 +49,7 @@ public sealed class RecordReplaySetup : IDisposable
         // What snapshots taken during this replay remember, so that only this recording's replays load them as positions.
         var h = _reader.Header;
         ReplayIdentity = $"{h.Shift}|{h.MachineFingerprint}|{string.Join(",", h.Images.Select(i => i.Sha256))}|{rtcBase}";
+        _replayFile = rr.File;
         // Going back while debugging re-executes history: its output must not be printed twice.
         OutputGate = new Application.Debugging.ReplayOutputGate();
         return config with

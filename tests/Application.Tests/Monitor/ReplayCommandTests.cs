@@ -22,6 +22,14 @@ public class ReplayCommandTests
             return at;
         }
         public string? ReverseDebugging { get; set; }
+        /// <summary>Set: the fake has reverse debugging and seeks straight to any icount.</summary>
+        public bool SeeksDirectly { get; set; }
+        public bool TrySeekDirectly(long icount)
+        {
+            if (!SeeksDirectly) return false;
+            Icount = icount;
+            return true;
+        }
     }
 
     private static (MonitorInterpreter Monitor, FakeMonitorTarget Target, FakeReplay? Replay) Make(bool? replaying)
@@ -77,6 +85,20 @@ public class ReplayCommandTests
         Assert.Contains("cont", target.Calls);
         Assert.Equal("", monitor.Execute("replay_seek 400"));
         Assert.Equal(400, replay.Icount);
+    }
+
+    [Fact]
+    public void Replay_seek_under_reverse_debugging_goes_straight_there_in_either_direction()
+    {
+        var (monitor, target, replay) = Make(true);
+        replay!.SeeksDirectly = true;
+        target.RunState = MonitorRunState.Paused;
+        Assert.Equal("", monitor.Execute("replay_seek 0x2000"));
+        Assert.Equal(0x2000, replay.Icount);
+        Assert.Equal("", monitor.Execute("replay_seek 5"));
+        Assert.Equal(5, replay.Icount);
+        Assert.Null(replay.Break);
+        Assert.DoesNotContain("cont", target.Calls);
     }
 
     [Fact]

@@ -62,6 +62,24 @@ internal sealed class FakeTape : IReplayEngine
         Restores = 0;
         CheckpointsTaken = 0;
         Discards = 0;
+        Jumps = 0;
+    }
+
+    /// <summary>Positions of states persisted by an "earlier session" (<see cref="JumpNear"/> lands on them).</summary>
+    public SortedSet<long> Persisted { get; } = [];
+
+    /// <summary>The least gain (in instructions) for which a jump to a persisted state is taken.</summary>
+    public long JumpMinimumGain { get; set; } = 1;
+
+    public int Jumps { get; private set; }
+
+    public bool JumpNear(long atOrBefore, long after)
+    {
+        var best = Persisted.GetViewBetween(long.MinValue, atOrBefore).Reverse().FirstOrDefault(long.MinValue);
+        if (best == long.MinValue || best - after < JumpMinimumGain) return false;
+        Now = best;
+        Jumps++;
+        return true;
     }
 
     public CheckpointId TakeCheckpoint()

@@ -13,6 +13,7 @@ public sealed class TimelineEngineMisuseTests
         public void Restore(CheckpointId checkpoint) { }
         public void Discard(CheckpointId checkpoint) { }
         public ForwardStop RunForward(long limit, Triggers triggers) => run(limit, triggers);
+        public bool JumpNear(long atOrBefore, long after) => false;
     }
 
     [Fact]
