@@ -103,8 +103,9 @@ public static class Program
         };
 
         if (options.StartPaused) runner.StartPaused();
-        var store = Storage.SnapshotStores.For(snapshotSettings, disks, out string? noSnapshots);
-        using var storeLifetime = store as IDisposable; // a LiteDB file is held (locked) until the end
+        // Shared: persisted checkpoints are written to it from a background thread.
+        var store = Application.Storage.SharedSnapshotStore.Wrap(Storage.SnapshotStores.For(snapshotSettings, disks, out string? noSnapshots));
+        using var storeLifetime = store; // a LiteDB file is held (locked) until the end
         var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock, recordReplay.ReplayIdentity);
         StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
         var replayMonitor = options.RecordReplay is { } rr ? new RunnerReplayMonitor(machine, runner, rr.File, snapshots) : null;
@@ -113,13 +114,14 @@ public static class Program
         var monitor = chardevs.Monitor is { } monitorBackend
             ? StartMonitor(runner, chardevs, monitorBackend, monitorTarget)
             : null;
+        var persisted = PersistedCheckpointsFor(gdbEndpoint, snapshotSettings, store, recordReplay, machine);
         using var gdb = gdbEndpoint is null ? null : GdbStub.Start(gdbEndpoint, machine, runner, recordReplay.Replayer, recordReplay.OutputGate, monitorTarget,
             flushOutput: () =>
             {
                 chardevs.FlushAll();
                 diagnostics.Flush();
             },
-            PersistedCheckpointsFor(gdbEndpoint, snapshotSettings, store, recordReplay, machine));
+            persisted);
         runner.BetweenSlices = () =>
         {
             chardevs.FlushAll();
@@ -143,6 +145,8 @@ public static class Program
 
         var end = runner.Run();
         chardevs.FlushAll();
+        if (persisted is var (checkpoints, _) && !checkpoints.Complete(CheckpointWriteBound))
+            Console.Error.WriteLine("hexemu: a checkpoint is still being written to the snapshot store; it may be missing next time");
         // gdb hears that the guest ended (W) before the stub goes away with the process.
         if (gdb is not null && end is RunEnd.GuestExit or RunEnd.Shutdown) GdbStub.LetDebuggerLeave(gdb);
         switch (end)
@@ -163,17 +167,19 @@ public static class Program
         }
     }
 
+    /// <summary>How long an ending process waits for a persisted checkpoint still on its way to the store.</summary>
+    private static readonly TimeSpan CheckpointWriteBound = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Reverse debugging a replay (-gdb) with a store that keeps checkpoints: states persisted
     /// every Snapshots:Checkpoints:Interval instructions, keyed by the recording's log. Null when
     /// not debugging a replay, when the interval is 0 or when there is no store.
     /// </summary>
     private static (PersistedCheckpoints, VmStateCodec)? PersistedCheckpointsFor(GdbEndpoint? gdb, SnapshotSettings settings,
-        Application.Ports.ISnapshotStore? store, RecordReplaySetup recordReplay, PcMachine machine)
+        Application.Storage.SharedSnapshotStore? store, RecordReplaySetup recordReplay, PcMachine machine)
     {
-        if (gdb is null || recordReplay.Replayer is null || settings.CheckpointInterval <= 0) return null;
-        if (store is not Application.Ports.ICheckpointStore checkpoints) return null;
-        var persisted = new PersistedCheckpoints(checkpoints, recordReplay.RecordingKey!, settings.CheckpointInterval,
+        if (gdb is null || recordReplay.Replayer is null || settings.CheckpointInterval <= 0 || store is null) return null;
+        var persisted = new PersistedCheckpoints(store, recordReplay.RecordingKey!, settings.CheckpointInterval,
             warn: message => Console.Error.WriteLine($"hexemu: {message}"), origin: machine.Cpu.Icount);
         return (persisted, new VmStateCodec(machine, recordReplay.ReplayIdentity));
     }

@@ -10,7 +10,8 @@ namespace HexEmu.Application.Debugging;
 /// when one is known to lie where it helps (a sorted list of the recording's icounts is read
 /// once at start and kept up to date), so stepping backwards never waits on a slow store.
 /// A failing store is reported once and then left alone: persisting is an optimisation, never a
-/// reason to stop debugging. Used on the machine thread only.
+/// reason to stop debugging. Used on the machine thread only; the store it is given must accept
+/// calls from the background writer too (<see cref="Storage.SharedSnapshotStore"/>).
 /// </summary>
 public sealed class PersistedCheckpoints
 {
@@ -20,6 +21,8 @@ public sealed class PersistedCheckpoints
     private readonly List<long> _known;
     private readonly long _origin;
     private bool _failed;
+    /// <summary>The checkpoint being written in the background, if any.</summary>
+    private (long Icount, Task Write)? _pending;
 
     /// <param name="recording">The recording's key in the store (its log's content hash).</param>
     /// <param name="spacing">Instructions of history between two persisted checkpoints (> 0).</param>
@@ -39,18 +42,35 @@ public sealed class PersistedCheckpoints
     public long Spacing { get; }
 
     /// <summary>How many checkpoints of this recording the store holds, as far as this session knows.</summary>
-    public int Count => _known.Count;
+    public int Count
+    {
+        get
+        {
+            Collect();
+            return _known.Count;
+        }
+    }
 
     /// <summary>How many times a session jumped to a persisted checkpoint.</summary>
     public int Restores { get; private set; }
 
     /// <summary>How many checkpoints this session wrote.</summary>
-    public int Saves { get; private set; }
+    public int Saves
+    {
+        get
+        {
+            Collect();
+            return _saves;
+        }
+    }
+
+    private int _saves;
 
     /// <summary>Whether a state at <paramref name="icount"/> should be persisted: no persisted one lies within a spacing of it.</summary>
     public bool IsDue(long icount)
     {
-        if (_failed || icount - _origin < Spacing) return false;
+        Collect();
+        if (_failed || _pending is not null || icount - _origin < Spacing) return false;
         int index = _known.BinarySearch(icount);
         if (index >= 0) return false;
         index = ~index;
@@ -59,21 +79,43 @@ public sealed class PersistedCheckpoints
         return farFromBelow && farFromAbove;
     }
 
+    /// <summary>
+    /// Starts writing <paramref name="state"/> (copied) as the checkpoint at <paramref name="icount"/>
+    /// on a background thread, so the replay does not wait for the store (a whole state may take
+    /// seconds to reach it). One write at a time: while it runs, nothing else is due.
+    /// </summary>
     public void Save(long icount, ReadOnlySpan<byte> state)
     {
-        if (_failed) return;
-        try
+        Collect();
+        if (_failed || _pending is not null) return;
+        byte[] copy = state.ToArray();
+        _pending = (icount, Task.Run(() => _store.SaveCheckpoint(_recording, icount, copy)));
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="bound"/>) for a write in progress, as the process ends: a
+    /// store is not closed under it. False if it was still running then.
+    /// </summary>
+    public bool Complete(TimeSpan bound)
+    {
+        if (_pending is { } pending && !((IAsyncResult)pending.Write).AsyncWaitHandle.WaitOne(bound)) return false;
+        Collect(); // a failed write is reported here
+        return true;
+    }
+
+    /// <summary>Takes note of a finished background write: a known checkpoint more, or a failing store.</summary>
+    private void Collect()
+    {
+        if (_pending is not { } pending || !pending.Write.IsCompleted) return;
+        _pending = null;
+        if (pending.Write.Exception?.InnerException is { } error)
         {
-            _store.SaveCheckpoint(_recording, icount, state);
-        }
-        catch (SnapshotStoreException e)
-        {
-            Fail(e);
+            Fail(error.Message);
             return;
         }
-        int index = _known.BinarySearch(icount);
-        if (index < 0) _known.Insert(~index, icount);
-        Saves++;
+        int index = _known.BinarySearch(pending.Icount);
+        if (index < 0) _known.Insert(~index, pending.Icount);
+        _saves++;
     }
 
     /// <summary>
@@ -84,6 +126,7 @@ public sealed class PersistedCheckpoints
     /// </summary>
     public StoredCheckpoint? FindUseful(long atOrBefore, long after)
     {
+        Collect();
         if (_failed) return null;
         int index = _known.BinarySearch(atOrBefore);
         index = index >= 0 ? index : ~index - 1;
@@ -112,14 +155,14 @@ public sealed class PersistedCheckpoints
         }
         catch (SnapshotStoreException e)
         {
-            Fail(e);
+            Fail(e.Message);
             return null;
         }
     }
 
-    private void Fail(SnapshotStoreException e)
+    private void Fail(string why)
     {
         _failed = true;
-        _warn($"checkpoints are no longer persisted in this session: {e.Message}");
+        _warn($"checkpoints are no longer persisted in this session: {why}");
     }
 }

@@ -17,9 +17,12 @@ public sealed class PersistedCheckpointsTests
         public readonly SortedDictionary<long, byte[]> States = [];
         public int Finds;
         public bool Broken;
+        /// <summary>Writes wait for this (a slow store).</summary>
+        public readonly ManualResetEventSlim WritesMayFinish = new(initialState: true);
 
         public void SaveCheckpoint(string recording, long icount, ReadOnlySpan<byte> state)
         {
+            if (!WritesMayFinish.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the test never let the write finish");
             if (Broken) throw new SnapshotStoreException("the store is unreachable");
             States[icount] = state.ToArray();
         }
@@ -51,6 +54,7 @@ public sealed class PersistedCheckpointsTests
         Assert.True(persisted.IsDue(6000));
 
         persisted.Save(6000, [2]);
+        Assert.True(persisted.Complete(TimeSpan.FromSeconds(30)));
         Assert.False(persisted.IsDue(6500));
         Assert.Equal(2, persisted.Count);
         Assert.Equal(1, persisted.Saves);
@@ -71,6 +75,27 @@ public sealed class PersistedCheckpointsTests
     }
 
     [Fact]
+    public void A_state_is_written_in_the_background_and_nothing_else_is_due_until_it_is_stored()
+    {
+        var store = new MemoryStore();
+        store.WritesMayFinish.Reset();
+        var persisted = new PersistedCheckpoints(store, "rec", Spacing, _ => { });
+
+        byte[] state = [1, 2, 3];
+        persisted.Save(1000, state);
+        state[0] = 9; // the caller's buffer is reused at once: the write has its own copy
+        Assert.False(persisted.IsDue(5000));
+        Assert.Equal(0, persisted.Saves);
+        Assert.False(persisted.Complete(TimeSpan.FromMilliseconds(50)));
+
+        store.WritesMayFinish.Set();
+        Assert.True(persisted.Complete(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, persisted.Saves);
+        Assert.Equal([1, 2, 3], store.States[1000]);
+        Assert.True(persisted.IsDue(5000));
+    }
+
+    [Fact]
     public void A_failing_store_is_reported_once_and_then_left_alone()
     {
         var store = new MemoryStore();
@@ -80,6 +105,7 @@ public sealed class PersistedCheckpointsTests
         store.Broken = true;
 
         persisted.Save(2000, [2]);
+        Assert.True(persisted.Complete(TimeSpan.FromSeconds(30)));
         Assert.False(persisted.IsDue(8000));
         Assert.Null(persisted.FindUseful(9000, 0));
         Assert.Equal(0, store.Finds);
