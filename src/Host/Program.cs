@@ -3,6 +3,7 @@ using HexEmu.Application.Debugging;
 using HexEmu.Application.Monitor;
 using HexEmu.Application.Replay;
 using HexEmu.Adapters.Gdb;
+using Microsoft.Extensions.DependencyInjection;
 using HexEmu.Domain.Machine;
 using HexEmu.Host.Chardev;
 using HexEmu.Host.Cli;
@@ -83,6 +84,8 @@ public static class Program
         }
 
         var gdbEndpoint = GdbStub.ParseEndpoint(options);
+        // Disposed last: it closes what the adapters opened (a LiteDB file's lock) after the machine stopped using it.
+        using var services = Composition.HostServices.Build(snapshotSettings);
         using var disks = new VmBuilder.Disks();
         using var chardevs = CharBackendFactory.Open(options);
         var hostClock = new SystemHostClock();
@@ -104,7 +107,7 @@ public static class Program
 
         if (options.StartPaused) runner.StartPaused();
         // Shared: persisted checkpoints are written to it from a background thread.
-        var store = Application.Storage.SharedSnapshotStore.Wrap(Storage.SnapshotStores.For(snapshotSettings, disks, out string? noSnapshots));
+        var store = Application.Storage.SharedSnapshotStore.Wrap(Storage.SnapshotStores.For(snapshotSettings, disks, services, out string? noSnapshots));
         using var storeLifetime = store; // a LiteDB file is held (locked) until the end
         var snapshots = new MachineSnapshots(machine, runner, store, noSnapshots, hostClock, recordReplay.ReplayIdentity);
         StartFromSnapshot(options, machine, store, noSnapshots, snapshots, hostClock);
@@ -115,7 +118,7 @@ public static class Program
             ? StartMonitor(runner, chardevs, monitorBackend, monitorTarget)
             : null;
         var persisted = PersistedCheckpointsFor(gdbEndpoint, snapshotSettings, store, recordReplay, machine);
-        using var gdb = gdbEndpoint is null ? null : GdbStub.Start(gdbEndpoint, machine, runner, recordReplay.Replayer, recordReplay.OutputGate, monitorTarget,
+        using var gdb = gdbEndpoint is null ? null : GdbStub.Start(services.GetRequiredService<GdbServerFactory>(), gdbEndpoint, machine, runner, recordReplay.Replayer, recordReplay.OutputGate, monitorTarget,
             flushOutput: () =>
             {
                 chardevs.FlushAll();

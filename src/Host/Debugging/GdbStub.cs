@@ -46,7 +46,7 @@ public static class GdbStub
     /// <summary>Starts listening; the result stops the stub when disposed.</summary>
     /// <param name="flushOutput">Pushes the guest's output out (a long debugger command runs many slices).</param>
     /// <param name="persisted">Checkpoints kept in the snapshot store beyond this process, with their codec; null for none.</param>
-    public static GdbServer Start(GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
+    public static GdbServer Start(GdbServerFactory servers, GdbEndpoint endpoint, PcMachine machine, MachineRunner runner, ReplaySession? replay,
                                   ReplayOutputGate? output, MachineMonitorTarget monitorTarget, Action flushOutput,
                                   (PersistedCheckpoints, VmStateCodec)? persisted = null)
     {
@@ -69,7 +69,7 @@ public static class GdbStub
             notice: message => Console.Error.WriteLine($"hexemu: {message}"));
         try
         {
-            return GdbServer.Listen(endpoint, target, log: message => Console.Error.WriteLine($"hexemu: {message}"));
+            return servers.Listen(endpoint, target, log: message => Console.Error.WriteLine($"hexemu: {message}"));
         }
         catch (IOException e)
         {

@@ -2,13 +2,14 @@ using HexEmu.Adapters.Qcow2;
 using HexEmu.Application.Ports;
 using HexEmu.Host.Cli;
 using HexEmu.Host.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HexEmu.Host.Storage;
 
 /// <summary>
-/// Where savevm puts VM snapshots, by QEMU's rules: every writable drive must be qcow2 (each gets
-/// the snapshot of its disk), and the VM state goes to the drive with id "rr" (the orphan image of
-/// a diskless record/replay setup) or else to the first writable qcow2 drive.
+/// Where savevm puts VM snapshots: by QEMU's rules in the qcow2 drives (every writable drive must be
+/// qcow2; <see cref="Qcow2SnapshotStoreFactory"/> says which holds the VM state), or in the store
+/// the configuration chose.
 /// </summary>
 public static class SnapshotStores
 {
@@ -18,9 +19,9 @@ public static class SnapshotStores
     /// in-memory overlays (record/replay, -snapshot, snapshot=on), so those backends need every
     /// writable drive to be one; a drive written in place could not be put back.
     /// </summary>
-    public static ISnapshotStore? For(SnapshotSettings settings, VmBuilder.Disks disks, out string? unavailable)
+    public static ISnapshotStore? For(SnapshotSettings settings, VmBuilder.Disks disks, IServiceProvider services, out string? unavailable)
     {
-        if (settings.Backend == SnapshotBackend.Qcow2) return For(disks, out unavailable);
+        if (settings.Backend == SnapshotBackend.Qcow2) return For(disks, services.GetRequiredService<Qcow2SnapshotStoreFactory>(), out unavailable);
         unavailable = null;
         var inPlace = disks.Drives.Where(d => !d.Drive.ReadOnly && !d.Overlaid && d.Drive.Interface != DriveInterface.None)
                                   .Select(d => d.Drive).FirstOrDefault();
@@ -30,19 +31,15 @@ public static class SnapshotStores
                           "(use -snapshot, snapshot=on or record/replay, or Snapshots:Backend=Qcow2)";
             return null;
         }
-        return Open(settings);
+        return Open(settings, services);
     }
 
-    private static ISnapshotStore Open(SnapshotSettings settings)
+    /// <summary>The configured store, as the composition root registered it (opened or connected here, on first use).</summary>
+    private static ISnapshotStore Open(SnapshotSettings settings, IServiceProvider services)
     {
         try
         {
-            return settings.Backend switch
-            {
-                SnapshotBackend.LiteDb => Adapters.LiteDb.LiteDbSnapshotStore.Open(settings.LiteDbPath!),
-                _ when settings.AzureContainerUri is { } uri => Adapters.AzureBlob.AzureBlobSnapshotStore.Connect(uri),
-                _ => Adapters.AzureBlob.AzureBlobSnapshotStore.Connect(settings.AzureConnectionString!, settings.AzureContainer!),
-            };
+            return services.GetRequiredService<ISnapshotStore>();
         }
         catch (SnapshotStoreException e)
         {
@@ -51,7 +48,7 @@ public static class SnapshotStores
     }
 
     /// <summary>The qcow2 store, or null with the reason savevm cannot work (QEMU's messages).</summary>
-    public static ISnapshotStore? For(VmBuilder.Disks disks, out string? unavailable)
+    public static ISnapshotStore? For(VmBuilder.Disks disks, Qcow2SnapshotStoreFactory factory, out string? unavailable)
     {
         unavailable = null;
         var writable = disks.Drives.Where(d => !d.Drive.ReadOnly && !d.Overlaid).ToList();
@@ -63,14 +60,8 @@ public static class SnapshotStores
                 return null;
             }
         }
-        var images = writable.Select(d => (d.Drive, Image: (Qcow2Image)d.Image.Device)).ToList();
-        if (images.Count == 0)
-        {
-            unavailable = "No block device can accept snapshots";
-            return null;
-        }
-        var state = images.FirstOrDefault(d => d.Drive.Id == "rr");
-        if (state.Image is null) state = images[0];
-        return new Qcow2SnapshotStore(state.Image, [.. images.Where(d => d.Image != state.Image).Select(d => d.Image)]);
+        var store = factory.Create([.. writable.Select(d => new WritableQcow2Drive(d.Drive.Id, (Qcow2Image)d.Image.Device))]);
+        if (store is null) unavailable = "No block device can accept snapshots";
+        return store;
     }
 }
