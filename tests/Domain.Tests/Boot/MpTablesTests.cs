@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using HexEmu.Domain.Boot;
 using HexEmu.Domain.Cpu;
+using HexEmu.Domain.Machine;
 using HexEmu.Domain.Memory;
 using static HexEmu.Domain.Tests.Boot.KernelFiles;
 
@@ -123,6 +124,21 @@ public class MpTablesTests
         Assert.Equal(expected, m.Ram.Slice((int)table, expected.Length).ToArray());
         Assert.Equal(0, Sum(m.Ram.Slice((int)table, BinaryPrimitives.ReadUInt16LittleEndian(m.Ram[((int)table + 4)..])).ToArray()));
         Assert.True(m.IsDirty(table >> PhysicalMemory.PageShift)); // noted as written, so snapshots carry it
+    }
+
+    [Fact]
+    public void A_machine_booting_a_kernel_gets_the_tables_of_its_own_CPU_model_and_again_after_a_reset()
+    {
+        var kernel = KernelImage.Parse(Elf32(0x20000C, [new Segment(0x200000, WithHeader(Bytes(20)), 0x100)]));
+        var boot = new MultibootBoot(kernel, 16 << 20, MultibootBoot.QemuCommandLine("/k", null), []);
+        var machine = new PcMachine(new MachineConfig { RamBytes = 16 << 20, CpuModel = ApicCpu, BootLoader = boot });
+        uint found = Assert.NotNull(Search(machine.Memory));
+        var expected = MpTables.ConfigurationTable(ApicCpu);
+        Assert.Equal(expected, machine.Memory.Ram.Slice((int)Peek32(machine.Memory, found + 4), expected.Length).ToArray());
+
+        machine.Memory.Ram.Slice(0xF0000, 0x10000).Clear(); // a kernel that ignored the memory map
+        machine.Reset();
+        Assert.Equal(found, Search(machine.Memory));
     }
 
     [Fact]
