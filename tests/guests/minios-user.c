@@ -44,7 +44,7 @@ static void mark_page(void)
 
 /* Bounds for a timer that does not preempt: a second at 1 kHz, or this many system calls. */
 #define SPIN_TICKS 1000u
-#define SPIN_BOUND 20000000u
+#define SPIN_BOUND 5000000u
 
 /* Never yields: it waits for the others to finish, which they can only do if the timer
  * preempts it. */
