@@ -21,7 +21,7 @@
 #define ALIAS_BASE 0xC0000000u
 #define APIC_PAGE 0xFEC00000u          /* one 4 MiB page holds the I/O APIC and the local APIC */
 
-#define MAX_PROCS 4
+#define MAX_PROCS 5
 #define LOG_SIZE 512
 
 struct __attribute__((packed)) table_pointer {
@@ -326,6 +326,7 @@ void run_processes(void)
         { "yielder", user_yielder },
         { "rogue", user_rogue_cli },
         { "vandal", user_rogue_write },
+        { "intruder", user_rogue_int },
     };
     for (int i = 0; i < MAX_PROCS; i++)
         start_process(i, programs[i].name, programs[i].entry);
@@ -348,7 +349,8 @@ void run_processes(void)
             printf_both("minios: pid %u (%s) exited with %d\n", p->pid, p->name, p->exit_code);
         }
     }
-    struct proc *spinner = &procs[0], *yielder = &procs[1], *rogue = &procs[2], *vandal = &procs[3];
+    struct proc *spinner = &procs[0], *yielder = &procs[1], *rogue = &procs[2], *vandal = &procs[3],
+        *intruder = &procs[4];
     check(spinner->state == EXITED && spinner->exit_code == 0, "pid 1 (spinner, never yields) exited normally");
     check(yielder->state == EXITED && yielder->exit_code == 7, "pid 2 (yielder) exited with its own code 7");
     check(yielder->finish_order < spinner->finish_order,
@@ -359,6 +361,8 @@ void run_processes(void)
     check(vandal->state == KILLED && vandal->trap_vector == 14 && vandal->trap_error == 7
           && vandal->trap_address == 0x00200000,
           "pid 4 was killed by a page fault (user write, present) on the kernel page 0x200000");
+    check(intruder->state == KILLED && intruder->trap_vector == 13 && intruder->trap_error == ((TIMER_VECTOR << 3) | 2),
+          "pid 5 was killed by #GP for INT 0x%x through a DPL 0 gate (error code: the IDT entry)", TIMER_VECTOR);
     int private_pages = 1;
     for (int i = 0; i < MAX_PROCS; i++)
         private_pages &= *(volatile uint32_t *)(PROCESS_PAGES_PHYS + i * USER_PAGE_SIZE) == procs[i].pid;

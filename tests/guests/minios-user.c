@@ -107,3 +107,13 @@ void user_rogue_write(void)
     write_text("vandal: still alive after the write\n");
     exit_with(1);
 }
+
+/* INT n through a gate of DPL 0 (the LAPIC timer's): #GP with the IDT entry as error code. */
+void user_rogue_int(void)
+{
+    mark_page();
+    write_text("intruder: raising the timer vector with INT\n");
+    __asm__ volatile("int $0x30");
+    write_text("intruder: still alive after INT\n");
+    exit_with(1);
+}

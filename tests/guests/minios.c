@@ -1,8 +1,8 @@
 /* minios.elf: a small operating system of our own that uses the PC machinery xv6 needs (see
  * minios.h): it finds the MP tables by the MP spec 1.4 search, masks the 8259s, drives the local
  * APIC (timer in one-shot and periodic mode) and the I/O APIC (the PIT, keyboard, UART and IDE
- * interrupts through it), turns on 4 MiB paging and runs four ring 3 processes, preempted by the
- * LAPIC timer, two of which misbehave and are killed. Only facts that QEMU and a correct PC agree
+ * interrupts through it), turns on 4 MiB paging and runs five ring 3 processes, preempted by the
+ * LAPIC timer, three of which misbehave and are killed. Only facts that QEMU and a correct PC agree
  * on are printed; every wait is bounded, so a missing interrupt gives a "not ok" line, not a hang.
  * Needs: -m 128 (the default) and ata.img as the primary master disk. */
 #include "lib/io.h"
@@ -502,6 +502,6 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
     run_processes();
     lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LVT_MASKED);
     lapic_write(LAPIC_TIMER_INITIAL, 0);
-    check(1, "the kernel goes on after killing two processes");
+    check(1, "the kernel goes on after killing three processes");
     finish();
 }

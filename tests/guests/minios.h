@@ -57,5 +57,6 @@ void user_spinner(void);
 void user_yielder(void);
 void user_rogue_cli(void);
 void user_rogue_write(void);
+void user_rogue_int(void);
 
 #endif
