@@ -35,4 +35,9 @@ cmp ata.img "$tmp/primary.img" # the guest puts back every sector it wrote
 
 run kludge 3 "$QEMU" -kernel kludge.bin -display none -serial file:kludge.expected \
   -device isa-debug-exit </dev/null
-echo "captured: devices timer irqecho ata kludge"
+
+# minios only reads its disk, but QEMU opens it writable: give it a copy too.
+cp ata.img "$tmp/minios.img"
+run minios 3 "$QEMU" -m 128 -kernel minios.elf -display none -serial file:minios.expected \
+  -device isa-debug-exit -drive "file=$tmp/minios.img,format=raw,if=ide,index=0" </dev/null
+echo "captured: devices timer irqecho ata kludge minios"

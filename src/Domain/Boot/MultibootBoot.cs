@@ -122,13 +122,18 @@ public sealed class MultibootBoot : Machine.IBootLoader
     /// <summary>
     /// Writes the kernel, the strings, the modules, the memory map, the information structure and
     /// the GDT into RAM, opens the A20 gate, and returns the state to start the CPU in. Each page
-    /// written is noted as written, so snapshots and cached code see it.
+    /// written is noted as written, so snapshots and cached code see it. What PC firmware leaves
+    /// behind for the OS comes first (a kernel loaded over it wins, as under QEMU, whose option
+    /// ROM copies the kernel after SeaBIOS ran): the BIOS data area's EBDA and base memory words
+    /// and, when <paramref name="cpu"/> has a local APIC, the MP tables (<see cref="MpTables"/>).
     /// </summary>
-    public MultibootEntryState Load(PhysicalMemory memory)
+    public MultibootEntryState Load(PhysicalMemory memory, Cpu.CpuModel? cpu = null)
     {
         if (memory.RamSize != RamBytes)
             throw new ArgumentException($"this boot was laid out for {RamBytes} bytes of RAM, the memory has {memory.RamSize}", nameof(memory));
         var ram = new RamWriter(memory);
+
+        WriteFirmwareData(ram, memory, cpu ?? Cpu.CpuModel.Default);
 
         ram.Zero(_kernel.Start, (uint)(_kernel.End - _kernel.Start));
         foreach (var s in _kernel.Segments)
@@ -163,10 +168,28 @@ public sealed class MultibootBoot : Machine.IBootLoader
     }
 
     /// <summary>Loads into the CPU's memory and sets the CPU to the entry state (after a reset, or at power-on).</summary>
-    public void Boot(Cpu.Cpu cpu) => Load(cpu.Memory).ApplyTo(cpu);
+    public void Boot(Cpu.Cpu cpu) => Load(cpu.Memory, cpu.Model).ApplyTo(cpu);
 
     /// <summary>The machine boots the kernel at power-on and after every reset, as QEMU's option ROM does.</summary>
     public void Boot(Machine.PcMachine machine) => Boot(machine.Cpu);
+
+    /// <summary>
+    /// The BIOS data area words and the MP tables. The tables go in the BIOS area, which is RAM in
+    /// a -kernel boot, or in the EBDA when a -bios ROM is mapped over the BIOS area. They stay
+    /// writable: QEMU's firmware write-protects its shadow RAM, but only a kernel that ignores the
+    /// memory map (which reports both areas reserved) could overwrite them, it would only harm
+    /// itself, and a reset writes them again.
+    /// </summary>
+    private static void WriteFirmwareData(RamWriter ram, PhysicalMemory memory, Cpu.CpuModel cpu)
+    {
+        ram.U16(MultibootLayout.BdaEbdaSegment, (ushort)(PcMemoryMap.ConventionalTop >> 4));
+        ram.U16(MultibootLayout.BdaBaseMemoryKiB, (ushort)PcMemoryMap.LowerMemoryKiB);
+        if (!MpTables.AppliesTo(cpu)) return;
+        uint pointer = memory.Rom.Length == 0 ? MultibootLayout.MpFloatingPointerAddress : MultibootLayout.MpFloatingPointerInEbda;
+        uint table = pointer + MpTables.FloatingPointerSize;
+        ram.Write(pointer, MpTables.FloatingPointer(table));
+        ram.Write(table, MpTables.ConfigurationTable(cpu));
+    }
 
     /// <summary>Each entry: its size (20, not counting the size field itself), base, length, type (spec 3.3).</summary>
     private uint WriteMemoryMap(RamWriter ram)
@@ -260,6 +283,12 @@ public sealed class MultibootBoot : Machine.IBootLoader
         {
             memory.Ram.Slice((int)address, (int)length).Clear();
             Touch(address, length);
+        }
+
+        public void U16(uint address, ushort value)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(memory.Ram[(int)address..], value);
+            Touch(address, 2);
         }
 
         public void U32(uint address, uint value)

@@ -37,4 +37,21 @@ public static class MultibootLayout
     public const uint MinimumRam = 2 << 20;
 
     public const uint PageSize = 0x1000;
+
+    /// <summary>
+    /// BIOS data area words an OS reads to find the EBDA and the top of base memory (the MP spec's
+    /// search starts from them): the EBDA's segment at 0x40E and base memory in KiB at 0x413.
+    /// SeaBIOS under QEMU leaves 0x9FC0 and 639 there, so do we.
+    /// </summary>
+    public const uint BdaEbdaSegment = 0x40E, BdaBaseMemoryKiB = 0x413;
+
+    /// <summary>
+    /// The MP floating pointer and the configuration table right after it, in the BIOS area
+    /// 0xF0000–0xFFFFF where SeaBIOS puts them (the memory map reports that area reserved, so a
+    /// kernel that follows the map never overwrites them; a reset writes them afresh).
+    /// </summary>
+    public const uint MpFloatingPointerAddress = PcMemoryMap.BiosAreaStart;
+
+    /// <summary>Where the MP structures go instead when a firmware ROM (-bios with -kernel) occupies the BIOS area: the EBDA.</summary>
+    public const uint MpFloatingPointerInEbda = PcMemoryMap.ConventionalTop;
 }

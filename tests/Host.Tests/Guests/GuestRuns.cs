@@ -13,7 +13,7 @@ public static class GuestRuns
     /// <summary>isa-debug-exit value 1, which every guest writes when all its checks passed.</summary>
     public const int PassStatus = 3;
 
-    public static readonly string[] Names = ["devices", "timer", "irqecho", "ata", "kludge"];
+    public static readonly string[] Names = ["devices", "timer", "irqecho", "ata", "kludge", "minios"];
 
     public static TheoryData<string> All()
     {
@@ -55,6 +55,12 @@ public static class GuestRuns
                         File.Copy(Guest("ata.img"), image);
                         args.AddRange(["-drive", $"file={image},format=raw,if=ide,index={index}"]);
                     }
+                    break;
+                case "minios":
+                    // It only reads its disk, but the emulator opens it writable: a copy all the same.
+                    string disk = Path.Combine(dir.FullName, "minios.img");
+                    File.Copy(Guest("ata.img"), disk);
+                    args.AddRange(["-m", "128", "-drive", $"file={disk},format=raw,if=ide,index=0"]);
                     break;
             }
             var run = Start(emulator, args, input, timeout);
