@@ -138,6 +138,30 @@ public class PcMachineApicTests
     }
 
     [Fact]
+    public void A_halted_cpu_warps_to_the_next_timer_expiry()
+    {
+        var m = Machine(a =>
+        {
+            Prologue(a, TimerVector);
+            a.mov(__dword_ptr[ebx + 0x350], 0x1_0700);
+            a.mov(__dword_ptr[ebx + 0x3E0], 0x3);                    // divide by 16
+            a.mov(__dword_ptr[ebx + 0x320], 0x2_0000 | TimerVector);
+            a.mov(__dword_ptr[ebx + 0x380], 62_500);                 // 1 ms
+            a.sti();
+            var loop = a.CreateLabel();
+            a.Label(ref loop);
+            a.hlt();
+            a.jmp(loop);
+        }, CountingHandler);
+        m.Run(5_000);
+        uint ticks = RealModeBoot.Peek32(m, Counter);
+        Assert.InRange(ticks, 20u, 64u);
+        Assert.True(m.Cpu.Icount < 5_000);
+        // The clock stands between the last expiry and the next: warped, not ticked.
+        Assert.InRange(m.Clock.NowNs, ticks * 1_000_000L, (ticks + 1) * 1_000_000L + 100);
+    }
+
+    [Fact]
     public void How_a_run_is_sliced_does_not_change_where_timer_interrupts_land()
     {
         byte[] Final(long[] slices)
