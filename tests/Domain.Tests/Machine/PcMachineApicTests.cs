@@ -138,6 +138,20 @@ public class PcMachineApicTests
     }
 
     [Fact]
+    public void The_8259_reaches_the_cpu_through_lint0_until_it_is_masked_and_again_once_the_apic_is_globally_disabled()
+    {
+        var m = Machine(PcMachineTimeTests.TimerProgram(1193, BusyLoop), PcMachineTimeTests.CountingHandler);
+        m.Run(10_000_000);
+        Assert.Equal(10u, RealModeBoot.Peek32(m, Counter)); // as on a machine without an APIC
+        m.LocalApic!.Write(0x350, 4, 0x1_0700);            // LINT0 masked
+        m.Run(10_000_000);
+        Assert.Equal(10u, RealModeBoot.Peek32(m, Counter));
+        Assert.True(m.LocalApic.TryWriteApicBase(0xFEE0_0000 | HexEmu.Domain.Devices.Apic.LocalApic.BaseBsp)); // globally disabled
+        m.Run(10_000_000);
+        Assert.InRange(RealModeBoot.Peek32(m, Counter), 19u, 21u);
+    }
+
+    [Fact]
     public void A_halted_cpu_warps_to_the_next_timer_expiry()
     {
         var m = Machine(a =>
