@@ -155,7 +155,8 @@ public sealed unsafe class PhysicalMemory
     public uint Read(uint address, int size)
     {
         // A device register sees the access whole (an APIC's EOI is one 32-bit write, not four).
-        if (_mmio.Count != 0 && WholeMmio(address, size) is { } region) return region.Device.Read(address - region.Start, size);
+        if (_mmio.Count != 0 && WholeMmio(address, size) is { } region)
+            return region.Device.Read(address - region.Start, size) & (uint)((1UL << (8 * size)) - 1);
         uint value = 0;
         for (int i = 0; i < size; i++)
             value |= (uint)ReadByte(address + (uint)i) << (8 * i);
