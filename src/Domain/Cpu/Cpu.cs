@@ -69,6 +69,9 @@ public sealed unsafe partial class Cpu
     /// <summary>The maskable interrupt source (the PIC, later the APIC); null while none is wired.</summary>
     public IInterruptSource? InterruptSource;
 
+    /// <summary>The local APIC's base MSR, when the machine has a local APIC; without one MSR 1Bh is #GP.</summary>
+    public IApicBaseMsr? ApicBaseMsr;
+
     /// <summary>Model-specific CPUID answers; see CpuModel.</summary>
     public CpuModel Model { get; }
 

@@ -21,7 +21,7 @@ public sealed record CpuModel(
 
     /// <summary>
     /// A Pentium-class integer core without an FPU: family 5 so that kernels see CPUID, TSC,
-    /// MSRs, 4 MiB pages and CMPXCHG8B; CMOV is reported since it is implemented. CR0.ET is 0
+    /// MSRs, 4 MiB pages, CMPXCHG8B and the local APIC; CMOV is reported since it is implemented. CR0.ET is 0
     /// (no coprocessor) and EM is left for the guest to set.
     /// </summary>
     public static readonly CpuModel Default = new(
@@ -29,25 +29,29 @@ public sealed record CpuModel(
         ResetEdx: 0x0000_0543,
         ResetCr0: 0x6000_0010 & ~CR0.ET,
         CpuidSignature: 0x0000_0543,
-        CpuidFeaturesEdx: Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV,
+        CpuidFeaturesEdx: Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.APIC | Feature.CMOV,
         Vendor: "GenuineIntel");
 
     /// <summary>What this CPU implements of CPUID.1:EDX: a named model reports its own bits only where they are in here.</summary>
-    public const uint ImplementedFeatures = Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV;
+    public const uint ImplementedFeatures = Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.APIC | Feature.CMOV;
+
+    /// <summary>The machine gives this CPU a local APIC (and itself an I/O APIC): CPUID.1:EDX.APIC.</summary>
+    public bool HasApic => (CpuidFeaturesEdx & Feature.APIC) != 0;
 
     /// <summary>
     /// The models -cpu accepts, named as QEMU names them, with their family/model/stepping and
     /// their CPUID feature bits limited to what is implemented (QEMU's TCG likewise drops
-    /// features it cannot emulate). None has an FPU (HexEmu has no x87), so CR0.ET is 0 on all of them.
+    /// features it cannot emulate). QEMU gives the Pentium and later an APIC (its PENTIUM_FEATURES and
+    /// PPRO_FEATURES include CPUID_APIC), not the 486 or "base". None has an FPU (HexEmu has no x87), so CR0.ET is 0 on all of them.
     /// </summary>
     public static IReadOnlyList<CpuModel> Named { get; } =
     [
         Default,
         Make("486", family: 4, model: 8, stepping: 0, Feature.PSE),
-        Make("pentium", family: 5, model: 4, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8),
-        Make("pentium2", family: 6, model: 5, stepping: 2, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
-        Make("pentium3", family: 6, model: 7, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
-        Make("qemu32", family: 6, model: 6, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.CMOV),
+        Make("pentium", family: 5, model: 4, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.APIC),
+        Make("pentium2", family: 6, model: 5, stepping: 2, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.APIC | Feature.CMOV),
+        Make("pentium3", family: 6, model: 7, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.APIC | Feature.CMOV),
+        Make("qemu32", family: 6, model: 6, stepping: 3, Feature.PSE | Feature.TSC | Feature.MSR | Feature.CX8 | Feature.APIC | Feature.CMOV),
         Make("base", family: 0, model: 0, stepping: 0, 0),
     ];
 

@@ -1,5 +1,7 @@
+using HexEmu.Domain.Cpu;
 using HexEmu.Domain.Devices;
 using HexEmu.Domain.Diagnostics;
+using HexEmu.Domain.Devices.Apic;
 using HexEmu.Domain.Devices.Ata;
 using HexEmu.Domain.Devices.Keyboard;
 using HexEmu.Domain.Devices.Pic;
@@ -7,6 +9,7 @@ using HexEmu.Domain.Devices.Serial;
 using HexEmu.Domain.Devices.Timer;
 using HexEmu.Domain.Devices.Video;
 using HexEmu.Domain.Io;
+using HexEmu.Domain.Memory;
 using HexEmu.Domain.Time;
 
 namespace HexEmu.Domain.Machine;
@@ -19,6 +22,11 @@ namespace HexEmu.Domain.Machine;
 internal sealed class PcChipset
 {
     public DualPic Pic { get; }
+    /// <summary>The local APIC and the I/O APIC, when the CPU model has an APIC (else both null).</summary>
+    public LocalApic? Lapic { get; }
+    public IoApic? IoApic { get; }
+    /// <summary>What interrupts the CPU: the local APIC (which passes the 8259 on through LINT0), or the 8259 pair itself.</summary>
+    public IInterruptSource InterruptSource => (IInterruptSource?)Lapic ?? Pic;
     public Pit8254 Pit { get; }
     public SystemControlPortB Port61 { get; }
     public I8042Controller Keyboard { get; }
@@ -33,17 +41,37 @@ internal sealed class PcChipset
     public IReadOnlyList<ITimedDevice> SerialTimers => _serialTimers;
 
     private readonly List<UartTimeout> _serialTimers = [];
+    private readonly IIrqLine[] _isaIrqs = new IIrqLine[DualPic.IrqCount];
+    private readonly PhysicalMemory _memory;
+    private readonly IMmioDevice? _lapicWindow;
+    private readonly IMmioDevice? _ioApicWindow;
 
-    public PcChipset(MachineConfig config, IoBus io, IVirtualClock clock, Action<bool> setA20, Action requestReset,
+    public PcChipset(MachineConfig config, IoBus io, PhysicalMemory memory, IVirtualClock clock, Action<bool> setA20, Action requestReset,
                      Action<int> requestExit, Action timersReprogrammed, IGuestLog log)
     {
+        _memory = memory;
         Pic = new DualPic();
         Pic.MapPorts(io, withElcr: !config.IsaOnly);
-        Pit = new Pit8254(clock, Pic.Line(0));
+        if (config.CpuModel.HasApic)
+        {
+            Lapic = new LocalApic(clock, Pic, log);
+            IoApic = new IoApic(Lapic, log);
+            Lapic.EoiListener = IoApic;
+            _lapicWindow = new ReschedulingMmio(Lapic, Lapic, clock, timersReprogrammed);
+            _ioApicWindow = new ReschedulingMmio(IoApic, timer: null, clock, timersReprogrammed);
+            memory.MapMmio(IoApic.DefaultBase, IoApic.RegionBytes, _ioApicWindow);
+            Lapic.MappingChanged = MapLapic;
+            MapLapic();
+        }
+        for (int irq = 0; irq < DualPic.IrqCount; irq++)
+            _isaIrqs[irq] = IoApic is null || irq == DualPic.CascadeIrq
+                ? Pic.Line(irq)
+                : new IrqSplitter(Pic.Line(irq), IoApic.Pin(IoApic.PinForIsaIrq(irq)));
+        Pit = new Pit8254(clock, IsaIrq(0));
         io.Map(Pit8254.FirstPort, 4, new ReschedulingPort(Pit, Pit, clock, timersReprogrammed));
         Port61 = new SystemControlPortB(Pit, clock);
         io.Map(SystemControlPortB.Port, 1, Port61);
-        Keyboard = new I8042Controller(Pic.Line(1), Pic.Line(12), setA20, requestReset, log);
+        Keyboard = new I8042Controller(IsaIrq(1), IsaIrq(12), setA20, requestReset, log);
         io.Map(I8042Controller.DataPort, 1, Keyboard);
         io.Map(I8042Controller.CommandPort, 1, Keyboard);
         Port92 = new SystemControlPortA(setA20, requestReset);
@@ -55,7 +83,7 @@ internal sealed class PcChipset
         {
             if (config.SerialPorts[i] is not { } sink) continue;
             var com = ComPort.All[i];
-            var uart = new Uart16550(com, Pic.Line(com.Irq), sink);
+            var uart = new Uart16550(com, IsaIrq(com.Irq), sink);
             var timer = new UartTimeout(uart) { SyncedNs = clock.NowNs };
             io.Map(com.BasePort, 8, new ReschedulingPort(uart, timer, clock, timersReprogrammed));
             Serial[i] = uart;
@@ -66,7 +94,7 @@ internal sealed class PcChipset
         for (int c = 0; c < Ide.Length; c++)
         {
             var ports = AtaChannelPorts.All[c];
-            Ide[c] = new AtaChannel(ports, Pic.Line(ports.Irq), DiskAt(config, 2 * c), DiskAt(config, 2 * c + 1), log);
+            Ide[c] = new AtaChannel(ports, IsaIrq(ports.Irq), DiskAt(config, 2 * c), DiskAt(config, 2 * c + 1), log);
             Ide[c].MapPorts(io);
         }
 
@@ -74,6 +102,26 @@ internal sealed class PcChipset
             io.Map(port, 1, new DebugConsole(sink));
         if (config.DebugExit is { } exit)
             io.Map(exit.Base, exit.Size, new DebugExit(requestExit));
+    }
+
+    /// <summary>
+    /// ISA IRQ <paramref name="irq"/> (0–15) as devices drive it: into the 8259 pair and, with
+    /// APICs, into the I/O APIC's input for it as well.
+    /// </summary>
+    public IIrqLine IsaIrq(int irq) => _isaIrqs[irq];
+
+    /// <summary>Puts the local APIC's registers where its base MSR says, or takes them away while it is disabled.</summary>
+    private void MapLapic()
+    {
+        _memory.UnmapMmio(_lapicWindow!);
+        if (Lapic!.MappedBase is { } at) _memory.MapMmio(at, LocalApic.RegionBytes, _lapicWindow!);
+    }
+
+    /// <summary>Takes this chipset's registers out of the address space (a reset builds the next chipset).</summary>
+    public void UnmapMmio()
+    {
+        if (_lapicWindow is not null) _memory.UnmapMmio(_lapicWindow);
+        if (_ioApicWindow is not null) _memory.UnmapMmio(_ioApicWindow);
     }
 
     private static Storage.IBlockDevice? DiskAt(MachineConfig config, int index) =>

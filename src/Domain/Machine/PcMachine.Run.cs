@@ -83,6 +83,7 @@ public sealed partial class PcMachine
     public long? NextDeadlineNs()
     {
         long? next = Min(Pit.NextDeadlineNs, Rtc.NextDeadlineNs);
+        if (_chipset.Lapic is { } lapic) next = Min(next, lapic.NextDeadlineNs);
         foreach (var timer in _chipset.SerialTimers) next = Min(next, timer.NextDeadlineNs);
         return next;
 
@@ -95,6 +96,7 @@ public sealed partial class PcMachine
         long now = Clock.NowNs;
         Pit.AdvanceTo(now);
         Rtc.AdvanceTo(now);
+        _chipset.Lapic?.AdvanceTo(now);
         foreach (var timer in _chipset.SerialTimers) timer.AdvanceTo(now);
     }
 

@@ -46,6 +46,8 @@ public sealed partial class PcMachine
         if (includeMemory) Memory.SaveState(w);
         Rtc.SaveState(w);
         _chipset.Pic.SaveState(w);
+        _chipset.Lapic?.SaveState(w);
+        _chipset.IoApic?.SaveState(w);
         _chipset.Pit.SaveState(w);
         _chipset.Port61.SaveState(w);
         _chipset.Keyboard.SaveState(w);
@@ -112,6 +114,8 @@ public sealed partial class PcMachine
         Cpu.LoadState(r);
         Rtc.LoadState(r);
         _chipset.Pic.LoadState(r);
+        _chipset.Lapic?.LoadState(r);
+        _chipset.IoApic?.LoadState(r);
         _chipset.Pit.LoadState(r);
         _chipset.Port61.LoadState(r);
         _chipset.Keyboard.LoadState(r);

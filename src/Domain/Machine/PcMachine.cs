@@ -79,13 +79,17 @@ public sealed partial class PcMachine
         Cpu = new Cpu.Cpu(Memory, Io, config.CpuModel);
         Clock = new MachineClock(config.Time, () => Cpu.Icount);
         Cpu.TimeStampClock = Clock;
-        Rtc = new Mc146818Rtc(Clock, new PicLine(this, Mc146818Rtc.Irq), config.RtcBaseUnixSeconds);
+        Rtc = new Mc146818Rtc(Clock, new IsaIrqLine(this, Mc146818Rtc.Irq), config.RtcBaseUnixSeconds);
         PcCmosLayout.SetMemorySize(Rtc, config.RamBytes);
         _chipset = BuildChipset();
         Config.BootLoader?.Boot(this);
     }
 
     public DualPic Pic => _chipset.Pic;
+    /// <summary>The local APIC, when the CPU model has one.</summary>
+    public Devices.Apic.LocalApic? LocalApic => _chipset.Lapic;
+    /// <summary>The I/O APIC, present with the local APIC.</summary>
+    public Devices.Apic.IoApic? IoApic => _chipset.IoApic;
     public Pit8254 Pit => _chipset.Pit;
     public I8042Controller Keyboard => _chipset.Keyboard;
     public CgaText Cga => _chipset.Cga;
@@ -111,9 +115,11 @@ public sealed partial class PcMachine
     private PcChipset BuildChipset()
     {
         Io.UnmapAll();
-        var chipset = new PcChipset(Config, Io, Clock, Memory.SetA20, RequestReset, RequestExit, TimersReprogrammed, GuestLog);
+        _chipset?.UnmapMmio();
+        var chipset = new PcChipset(Config, Io, Memory, Clock, Memory.SetA20, RequestReset, RequestExit, TimersReprogrammed, GuestLog);
         Io.Map(Mc146818Rtc.IndexPort, 2, new ReschedulingPort(Rtc, Rtc, Clock, TimersReprogrammed));
-        Cpu.InterruptSource = chipset.Pic;
+        Cpu.InterruptSource = chipset.InterruptSource;
+        Cpu.ApicBaseMsr = chipset.Lapic;
         return chipset;
     }
 
@@ -123,9 +129,9 @@ public sealed partial class PcMachine
         Cpu.RequestStop();
     }
 
-    /// <summary>A line into the current chipset's PIC (the RTC outlives chipsets, so it cannot hold one PIC's line).</summary>
-    private sealed class PicLine(PcMachine machine, int irq) : Devices.IIrqLine
+    /// <summary>An ISA IRQ of the current chipset (the RTC outlives chipsets, so it cannot hold one chipset's line).</summary>
+    private sealed class IsaIrqLine(PcMachine machine, int irq) : Devices.IIrqLine
     {
-        public void Set(bool high) => machine._chipset?.Pic.Line(irq).Set(high);
+        public void Set(bool high) => machine._chipset?.IsaIrq(irq).Set(high);
     }
 }

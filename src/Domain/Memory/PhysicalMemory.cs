@@ -96,6 +96,12 @@ public sealed unsafe class PhysicalMemory
         MappingChanged?.Invoke();
     }
 
+    /// <summary>Removes every region <paramref name="device"/> was mapped at (a reset's new chipset, a relocated APIC).</summary>
+    public void UnmapMmio(IMmioDevice device)
+    {
+        if (_mmio.RemoveAll(region => ReferenceEquals(region.Device, device)) > 0) MappingChanged?.Invoke();
+    }
+
     /// <summary>
     /// The host address of a physical page's first byte, when the page is plain RAM or ROM
     /// (so the CPU may access it directly), or null when accesses must go through
@@ -148,6 +154,9 @@ public sealed unsafe class PhysicalMemory
 
     public uint Read(uint address, int size)
     {
+        // A device register sees the access whole (an APIC's EOI is one 32-bit write, not four).
+        if (_mmio.Count != 0 && WholeMmio(address, size) is { } region)
+            return region.Device.Read(address - region.Start, size) & (uint)((1UL << (8 * size)) - 1);
         uint value = 0;
         for (int i = 0; i < size; i++)
             value |= (uint)ReadByte(address + (uint)i) << (8 * i);
@@ -156,8 +165,23 @@ public sealed unsafe class PhysicalMemory
 
     public void Write(uint address, int size, uint value)
     {
+        if (_mmio.Count != 0 && WholeMmio(address, size) is { } region)
+        {
+            region.Device.Write(address - region.Start, size, value);
+            return;
+        }
         for (int i = 0; i < size; i++)
             WriteByte(address + (uint)i, (byte)(value >> (8 * i)));
+    }
+
+    /// <summary>The device region holding all of [address, address + size), if one does.</summary>
+    private (uint Start, uint End, IMmioDevice Device)? WholeMmio(uint address, int size)
+    {
+        uint last = address + (uint)size - 1;
+        if (last < address) return null;
+        foreach (var region in _mmio)
+            if (address >= region.Start && last <= region.End) return region;
+        return null;
     }
 
     private byte ReadByte(uint address)

@@ -5,7 +5,7 @@ namespace HexEmu.Host.Hmp;
 
 /// <summary>
 /// `info mtree` for the PC: the memory address space (RAM, the firmware at the top of 4 GiB and
-/// its alias below 1 MiB) and the I/O space with the devices this machine configuration has.
+/// its alias below 1 MiB, the I/O APIC and the local APIC where its base MSR puts it) and the I/O space with the devices this machine configuration has.
 /// </summary>
 public static class MachineMemoryTree
 {
@@ -19,6 +19,11 @@ public static class MachineMemoryTree
             ulong low = (ulong)Math.Min(rom, 128 * 1024);
             memory.Add(new("isa-bios", 0x10_0000 - low, 0xF_FFFF, MtreeRegionKind.Rom, Priority: 1));
         }
+        if (machine.IoApic is not null)
+            memory.Add(new("ioapic", Domain.Devices.Apic.IoApic.DefaultBase,
+                           Domain.Devices.Apic.IoApic.DefaultBase + Domain.Devices.Apic.IoApic.RegionBytes - 1, MtreeRegionKind.Io, Priority: 1));
+        if (machine.LocalApic?.MappedBase is { } apic)
+            memory.Add(new("apic", apic, apic + (ulong)Domain.Devices.Apic.LocalApic.RegionBytes - 1, MtreeRegionKind.Io, Priority: 1));
         var config = machine.Config;
         var io = new List<MtreeRegion>
         {

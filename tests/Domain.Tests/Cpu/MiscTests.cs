@@ -32,7 +32,8 @@ public class MiscTests
             h.Run(1);
             Assert.Equal(h.Cpu.Model.CpuidSignature, h.Reg(X86Cpu.EAX));
             Assert.Equal(5u, (h.Reg(X86Cpu.EAX) >> 8) & 0xF); // family 5
-            Assert.Equal(h.Cpu.Model.CpuidFeaturesEdx, h.Reg(X86Cpu.EDX));
+            // A bare CPU has no local APIC wired to it, so CPUID leaves out the model's APIC bit.
+            Assert.Equal(h.Cpu.Model.CpuidFeaturesEdx & ~CpuModel.Feature.APIC, h.Reg(X86Cpu.EDX));
             Assert.Equal(0u, h.Reg(X86Cpu.EDX) & CpuModel.Feature.FPU); // no x87
             Assert.Equal(0u, h.Reg(X86Cpu.EBX));
             Assert.Equal(0u, h.Reg(X86Cpu.ECX));
@@ -75,9 +76,57 @@ public class MiscTests
         h.Run(1);
         Assert.Equal(0u, h.Reg(X86Cpu.EAX));
         Assert.Equal(1u, h.Reg(X86Cpu.EDX));
-        h.Cpu.Gpr[X86Cpu.ECX] = 0x1B; // the APIC base: not modelled yet
+        h.Cpu.Gpr[X86Cpu.ECX] = 0x1B; // the APIC base: a bare CPU has no local APIC
         h.Run(2);
         Assert.Equal(Vector.GP, h.TrappedVector());
+    }
+
+    private sealed class FakeApicBase : IApicBaseMsr
+    {
+        public ulong ApicBase { get; set; } = 0xFEE0_0900;
+        public bool TryWriteApicBase(ulong value)
+        {
+            if ((value & 0x6FF) != 0) return false;
+            ApicBase = value;
+            return true;
+        }
+    }
+
+    [Fact]
+    public void The_apic_base_msr_goes_to_the_local_apic_which_may_refuse_a_value()
+    {
+        var h = CpuHarness.RealMode().TrapAll().Load(a =>
+        {
+            a.rdmsr();
+            a.wrmsr();
+            a.wrmsr();
+        });
+        var apic = new FakeApicBase();
+        h.Cpu.ApicBaseMsr = apic;
+        h.Cpu.Gpr[X86Cpu.ECX] = 0x1B;
+        h.Run(1);
+        Assert.Equal(0xFEE0_0900u, h.Reg(X86Cpu.EAX));
+        Assert.Equal(0u, h.Reg(X86Cpu.EDX));
+        h.Cpu.Gpr[X86Cpu.EAX] = 0x0008_0800;
+        h.Run(1);
+        Assert.Equal(0x0008_0800UL, apic.ApicBase);
+        h.Cpu.Gpr[X86Cpu.EAX] = 0x0008_0801; // a reserved bit
+        h.Run(1);
+        Assert.Equal(Vector.GP, h.TrappedVector());
+        Assert.Equal(0x0008_0800UL, apic.ApicBase);
+    }
+
+    [Fact]
+    public void Cpuid_reports_the_apic_only_while_the_wired_apic_is_globally_enabled()
+    {
+        foreach (var (msr, expected) in new (ulong?, uint)[] { (null, 0), (0xFEE0_0900, CpuModel.Feature.APIC), (0xFEE0_0100, 0) })
+        {
+            var h = CpuHarness.Flat32().Load(a => a.cpuid());
+            if (msr is { } value) h.Cpu.ApicBaseMsr = new FakeApicBase { ApicBase = value };
+            h.Cpu.Gpr[X86Cpu.EAX] = 1;
+            h.Run(1);
+            Assert.Equal(expected, h.Reg(X86Cpu.EDX) & CpuModel.Feature.APIC);
+        }
     }
 
     [Fact]

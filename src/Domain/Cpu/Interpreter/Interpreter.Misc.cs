@@ -51,9 +51,20 @@ internal static unsafe partial class Interpreter
             g[Cpu.EAX] = c.Model.CpuidSignature;
             g[Cpu.EBX] = 0;
             g[Cpu.ECX] = 0;
-            g[Cpu.EDX] = c.Model.CpuidFeaturesEdx;
+            g[Cpu.EDX] = c.Model.CpuidFeaturesEdx & ~ApicFeatureHidden(c);
         }
     }
+
+    /// <summary>
+    /// CPUID.1:EDX.APIC is reported only when a local APIC is there (a bare CPU has none) and
+    /// IA32_APIC_BASE's global enable is set: once cleared, the processor behaves as one without
+    /// an on-chip APIC (SDM vol. 3, 10.4.3).
+    /// </summary>
+    private static uint ApicFeatureHidden(Cpu c) =>
+        c.ApicBaseMsr is { } msr && (msr.ApicBase & ApicBaseGlobalEnable) != 0 ? 0 : CpuModel.Feature.APIC;
+
+    /// <summary>IA32_APIC_BASE bit 11, the APIC global enable.</summary>
+    private const ulong ApicBaseGlobalEnable = 1UL << 11;
 
     /// <summary>Four characters of the 12-character vendor string, little-endian.</summary>
     private static uint VendorDword(string vendor, int start)
@@ -80,26 +91,44 @@ internal static unsafe partial class Interpreter
     /// <summary>The time-stamp counter MSR (IA32_TIME_STAMP_COUNTER).</summary>
     private const uint MsrTsc = 0x10;
 
+    /// <summary>IA32_APIC_BASE, present when the machine has a local APIC.</summary>
+    private const uint MsrApicBase = 0x1B;
+
     /// <summary>
-    /// RDMSR: CPL 0 only (#GP(0) otherwise, including virtual-8086 mode). Only the TSC is
-    /// modelled; any other MSR is #GP(0) for now. The APIC base MSR (0x1B) comes with the APIC.
+    /// RDMSR: CPL 0 only (#GP(0) otherwise, including virtual-8086 mode). The TSC and, with a
+    /// local APIC, IA32_APIC_BASE are modelled; any other MSR is #GP(0).
     /// </summary>
     private static void Rdmsr(Cpu c, ref Insn i)
     {
         if (c.Cpl != 0) c.Fault(Vector.GP, 0);
-        if (c.Gpr[Cpu.ECX] != MsrTsc) c.Fault(Vector.GP, 0);
-        ulong tsc = (ulong)(c.TimeStampBase + c.TscOffset);
-        c.Gpr[Cpu.EAX] = (uint)tsc;
-        c.Gpr[Cpu.EDX] = (uint)(tsc >> 32);
+        ulong value;
+        switch (c.Gpr[Cpu.ECX])
+        {
+            case MsrTsc: value = (ulong)(c.TimeStampBase + c.TscOffset); break;
+            case MsrApicBase when c.ApicBaseMsr is { } apic: value = apic.ApicBase; break;
+            default: c.Fault(Vector.GP, 0); return;
+        }
+        c.Gpr[Cpu.EAX] = (uint)value;
+        c.Gpr[Cpu.EDX] = (uint)(value >> 32);
     }
 
-    /// <summary>WRMSR: writing the TSC moves the offset so that RDTSC continues from the written value.</summary>
+    /// <summary>
+    /// WRMSR: writing the TSC moves the offset so that RDTSC continues from the written value; the
+    /// APIC base goes to the local APIC, which refuses reserved bits with #GP(0).
+    /// </summary>
     private static void Wrmsr(Cpu c, ref Insn i)
     {
         if (c.Cpl != 0) c.Fault(Vector.GP, 0);
-        if (c.Gpr[Cpu.ECX] != MsrTsc) c.Fault(Vector.GP, 0);
         ulong value = ((ulong)c.Gpr[Cpu.EDX] << 32) | c.Gpr[Cpu.EAX];
-        c.TscOffset = (long)value - c.TimeStampBase;
+        switch (c.Gpr[Cpu.ECX])
+        {
+            case MsrTsc: c.TscOffset = (long)value - c.TimeStampBase; break;
+            case MsrApicBase when c.ApicBaseMsr is { } apic:
+                if (!apic.TryWriteApicBase(value)) c.Fault(Vector.GP, 0);
+                c.EndBlock(); // the APIC may have moved or gone: interrupts are looked at again
+                break;
+            default: c.Fault(Vector.GP, 0); break;
+        }
     }
 
     /// <summary>WBINVD / INVD: privileged; there are no caches to flush.</summary>
