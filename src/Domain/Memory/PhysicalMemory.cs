@@ -93,13 +93,16 @@ public sealed unsafe class PhysicalMemory
     public void MapMmio(uint start, uint length, IMmioDevice device)
     {
         _mmio.Add((start, start + length - 1, device));
+        NoteMmioChanged();
         MappingChanged?.Invoke();
     }
 
     /// <summary>Removes every region <paramref name="device"/> was mapped at (a reset's new chipset, a relocated APIC).</summary>
     public void UnmapMmio(IMmioDevice device)
     {
-        if (_mmio.RemoveAll(region => ReferenceEquals(region.Device, device)) > 0) MappingChanged?.Invoke();
+        if (_mmio.RemoveAll(region => ReferenceEquals(region.Device, device)) == 0) return;
+        NoteMmioChanged();
+        MappingChanged?.Invoke();
     }
 
     /// <summary>
@@ -154,9 +157,25 @@ public sealed unsafe class PhysicalMemory
 
     public uint Read(uint address, int size)
     {
+        if (IsPlainRam(address, size))
+        {
+            byte* at = _ramBase + address;
+            return size switch
+            {
+                1 => *at,
+                2 => *(ushort*)at,
+                4 => *(uint*)at,
+                _ => ReadBytes(address, size),
+            };
+        }
         // A device register sees the access whole (an APIC's EOI is one 32-bit write, not four).
         if (_mmio.Count != 0 && WholeMmio(address, size) is { } region)
             return region.Device.Read(address - region.Start, size) & (uint)((1UL << (8 * size)) - 1);
+        return ReadBytes(address, size);
+    }
+
+    private uint ReadBytes(uint address, int size)
+    {
         uint value = 0;
         for (int i = 0; i < size; i++)
             value |= (uint)ReadByte(address + (uint)i) << (8 * i);
@@ -165,6 +184,19 @@ public sealed unsafe class PhysicalMemory
 
     public void Write(uint address, int size, uint value)
     {
+        if (IsPlainRam(address, size) && size is 1 or 2 or 4)
+        {
+            uint first = address >> PageShift, last = (address + (uint)size - 1) >> PageShift;
+            _dirtyBits[first >> 6] |= 1UL << (int)(first & 63);
+            _dirtyBits[last >> 6] |= 1UL << (int)(last & 63);
+            // Changed before the event, so whoever decodes again sees the new bytes.
+            byte* at = _ramBase + address;
+            if (size == 1) *at = (byte)value;
+            else if (size == 2) *(ushort*)at = (ushort)value;
+            else *(uint*)at = value;
+            if (_codePages[first] != 0 || _codePages[last] != 0) CodePageWritten?.Invoke(address, (uint)size);
+            return;
+        }
         if (_mmio.Count != 0 && WholeMmio(address, size) is { } region)
         {
             region.Device.Write(address - region.Start, size, value);
@@ -173,6 +205,24 @@ public sealed unsafe class PhysicalMemory
         for (int i = 0; i < size; i++)
             WriteByte(address + (uint)i, (byte)(value >> (8 * i)));
     }
+
+    /// <summary>
+    /// Whether [address, address + size) is all RAM with nothing over it (no ROM alias, no device):
+    /// the page walks and slow-path accesses of the CPU then cost one load or store. Devices sit
+    /// at the top of the address space (the APICs), so one lowest start covers them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsPlainRam(uint address, int size)
+    {
+        uint end = address + (uint)size;
+        if (end > RamSize || end < address || end > _lowestMmioStart) return false;
+        return end <= _romLowStart || address >= _romLowEnd;
+    }
+
+    /// <summary>The lowest address of any device region (uint.MaxValue without one).</summary>
+    private uint _lowestMmioStart = uint.MaxValue;
+
+    private void NoteMmioChanged() => _lowestMmioStart = _mmio.Count == 0 ? uint.MaxValue : _mmio.Min(r => r.Start);
 
     /// <summary>The device region holding all of [address, address + size), if one does.</summary>
     private (uint Start, uint End, IMmioDevice Device)? WholeMmio(uint address, int size)
