@@ -52,8 +52,8 @@ public sealed partial class GdbGuestRuns : IDisposable
 
     /// <summary>qemu-system-i386 running the guest from its start, paused, gdb stub on a unix socket.</summary>
     public GdbTarget StartQemu(int iterations, bool tcp = false) =>
-        (tcp ? (Func<GdbEmulator, string, IEnumerable<string>, GdbTarget>)GdbTarget.StartTcp : GdbTarget.Start)(
-            GdbEmulator.Qemu, NewRunDirectory(), MachineArgs(iterations, "file:serial.txt", "shift=0"));
+        tcp ? GdbTarget.StartTcp(GdbEmulator.Qemu, NewRunDirectory(), MachineArgs(iterations, "file:serial.txt", "shift=0"))
+            : GdbTarget.Start(GdbEmulator.Qemu, NewRunDirectory(), MachineArgs(iterations, "file:serial.txt", "shift=0"));
 
     /// <summary>hexemu replaying <paramref name="recording"/> (a copy of it), paused at its start, gdb stub on a unix socket.</summary>
     public GdbTarget StartReplay(GdbRecording recording, bool tcp = false)

@@ -55,7 +55,10 @@ public sealed class GdbTarget : IDisposable
 
     public string SocketPath => Path.Combine(Directory, SocketName);
 
-    public string KernelPath => Path.Combine(Directory, GdbGuest.Kernel);
+    /// <summary>The ELF gdb reads symbols from, in <see cref="Directory"/> (gdbguest unless told otherwise).</summary>
+    public string Kernel { get; init; } = GdbGuest.Kernel;
+
+    public string KernelPath => Path.Combine(Directory, Kernel);
 
     /// <summary>gdb settings every session against this target runs before it connects.</summary>
     public List<string> BeforeConnect { get; } = [];
@@ -65,13 +68,13 @@ public sealed class GdbTarget : IDisposable
     /// with <paramref name="machineArgs"/>, "-gdb unix:…" and "-S", and waits until the socket
     /// exists. Fails with the emulator's output if it exits first or takes too long.
     /// </summary>
-    public static GdbTarget Start(GdbEmulator emulator, string directory, IEnumerable<string> machineArgs)
+    public static GdbTarget Start(GdbEmulator emulator, string directory, IEnumerable<string> machineArgs, string? kernel = null)
     {
         string socket = Path.Combine(directory, SocketName);
         // A unix socket path is limited to 107 bytes; temp directories are short, but say so if not.
         Assert.True(socket.Length < 108, $"socket path too long for a unix socket: {socket}");
         var process = emulator.Start([.. machineArgs, "-gdb", emulator.GdbOption(socket), "-S"], directory);
-        return Await(new GdbTarget(emulator, directory, process, socket), () => File.Exists(socket));
+        return Await(new GdbTarget(emulator, directory, process, socket) { Kernel = kernel ?? GdbGuest.Kernel }, () => File.Exists(socket));
     }
 
     /// <summary>
