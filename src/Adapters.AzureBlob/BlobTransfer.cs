@@ -14,7 +14,7 @@ namespace HexEmu.Adapters.AzureBlob;
 /// without the hash of what it holds. Down: ranges fetched in parallel, each under the ETag the
 /// metadata was read with, then the hash is checked.
 /// </summary>
-internal sealed class BlobTransfer(BlobContainerClient data)
+internal sealed partial class BlobTransfer(BlobContainerClient data)
 {
     public const int BlockSize = 8 << 20;
     /// <summary>Blocks in flight at once going up: enough to fill a link to a distant service.</summary>
