@@ -13,15 +13,13 @@ internal sealed record FileHashes(long Size, string Sha256, IReadOnlyList<string
 /// <summary>
 /// Files of any size (a recording's disk images may be gigabytes), moved block by block without
 /// holding the file in memory. Going up, each block is read, hashed and staged in parallel, while
-/// the whole file's SHA-256 is computed beside them; going down, each block is fetched under the
-/// blob's ETag, checked against its own SHA-256 on the thread that fetched it (so hashing runs on
-/// every core instead of one), and written at its offset.
+/// the whole file's SHA-256 is computed beside them; going down, blocks are fetched in ranges of
+/// <see cref="RangeBlocks"/> under the blob's ETag, each checked against its own SHA-256 on the
+/// thread that fetched it (so hashing spreads over the cores instead of following the transfer on
+/// one), and written at its offset.
 /// </summary>
 internal sealed partial class BlobTransfer
 {
-    /// <summary>Block downloads in flight for a file: the per-block hash runs beside each, not after them all.</summary>
-    public const int FileDownloadParallelism = 8;
-
     public async Task<FileHashes> UploadFileAsync(string blobName, string path, Dictionary<string, string> metadata, CancellationToken cancel)
     {
         using var file = LocalFileException.Wrap(path, "open", () => File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous));
@@ -89,36 +87,39 @@ internal sealed partial class BlobTransfer
                 using var mismatch = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 try
                 {
-                    await Parallel.ForEachAsync(Enumerable.Range(0, blockSha256.Count),
-                        new ParallelOptions { MaxDegreeOfParallelism = FileDownloadParallelism, CancellationToken = mismatch.Token },
-                        async (i, token) =>
+                    int ranges = (blockSha256.Count + RangeBlocks - 1) / RangeBlocks;
+                    await Parallel.ForEachAsync(Enumerable.Range(0, ranges),
+                        new ParallelOptions { MaxDegreeOfParallelism = BlockDownloadParallelism, CancellationToken = mismatch.Token },
+                        async (r, token) =>
                         {
-                            long offset = (long)i * blockSize;
-                            int length = (int)Math.Min(blockSize, size - offset);
-                            byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+                            long start = (long)r * RangeBlocks * blockSize;
+                            long end = Math.Min(start + (long)RangeBlocks * blockSize, size);
+                            byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize);
                             try
                             {
-                                var block = buffer.AsMemory(0, length);
                                 var response = await blob.DownloadStreamingAsync(
-                                    new BlobDownloadOptions { Range = new HttpRange(offset, length), Conditions = conditions }, token);
-                                await using (var content = response.Value.Content)
+                                    new BlobDownloadOptions { Range = new HttpRange(start, end - start), Conditions = conditions }, token);
+                                await using var content = response.Value.Content;
+                                for (long offset = start; offset < end; offset += blockSize)
                                 {
+                                    int length = (int)Math.Min(blockSize, end - offset);
+                                    var block = buffer.AsMemory(0, length);
                                     int read = await content.ReadAtLeastAsync(block, length, throwOnEndOfStream: false, token);
                                     if (read < length) throw new EndOfStreamException($"{blobName} ended {length - read} bytes early at {offset}");
-                                }
-                                if (Convert.ToHexStringLower(SHA256.HashData(block.Span)) != blockSha256[i])
-                                {
-                                    intact = false;
-                                    await mismatch.CancelAsync();
-                                    return;
-                                }
-                                try
-                                {
-                                    await RandomAccess.WriteAsync(file, block, offset, token);
-                                }
-                                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                                {
-                                    throw new LocalFileException(path, "write", e);
+                                    if (Convert.ToHexStringLower(SHA256.HashData(block.Span)) != blockSha256[(int)(offset / blockSize)])
+                                    {
+                                        intact = false;
+                                        await mismatch.CancelAsync();
+                                        return;
+                                    }
+                                    try
+                                    {
+                                        await RandomAccess.WriteAsync(file, block, offset, token);
+                                    }
+                                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                                    {
+                                        throw new LocalFileException(path, "write", e);
+                                    }
                                 }
                             }
                             finally
