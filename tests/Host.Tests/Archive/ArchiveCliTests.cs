@@ -103,6 +103,36 @@ public sealed class ArchiveCliTests(AzuriteForHost azurite, ITestOutputHelper ou
     }
 
     [Fact]
+    public void A_recording_with_two_logs_needs_the_log_named_and_plays_the_one_named()
+    {
+        var recording = _h.Record("recorded", out string recorded);
+        Directory.CreateDirectory(Path.Combine(recorded, "older"));
+        File.Copy(Path.Combine(recorded, ArchiveHarness.Log), Path.Combine(recorded, "older", "take1.rr"));
+        Assert.Equal(0, _h.Archive("push", recorded, "--name", "two").ExitCode);
+
+        string elsewhere = _h.Dir("elsewhere");
+        RecordReplayHarness.ReplayRun Replay(string rrfile) => RecordReplayHarness.Run(elsewhere,
+            [.. ArchiveHarness.GuestArgs("archive:two/ata.elf", "archive:two/ata.img", "archive:two/ata2.img",
+                Path.Combine(_h.Root, "two.serial"), rrfile, "replay"), .. _h.Settings], null, ArchiveHarness.Timeout);
+
+        var ambiguous = Replay("archive:two");
+        Show(ambiguous);
+        Assert.Equal(1, ambiguous.ExitCode);
+        // The recording was pulled into the cache (one line says so) before the choice failed.
+        var lines = ambiguous.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("pulled 5 files", lines[0]);
+        RecordReplayHarness.AssertOneLineError(lines[1], "two logs", "rrfile=archive:two", "2 replay logs", "older/take1.rr", ArchiveHarness.Log);
+
+        var missing = Replay("archive:two/none.rr");
+        RecordReplayHarness.AssertOneLineError(missing.Stderr, "a missing file", "has no file 'none.rr'");
+
+        var named = Replay("archive:two/older/take1.rr");
+        Show(named);
+        AssertReplayedAsRecorded(recording, named with { Serial = File.ReadAllBytes(Path.Combine(_h.Root, "two.serial")) }, "replay of the named log");
+    }
+
+    [Fact]
     public void A_killed_push_leaves_no_manifest_is_not_listed_pulls_as_incomplete_and_a_new_push_succeeds()
     {
         var recording = _h.Record("recorded", out string recorded);
