@@ -5,7 +5,7 @@ using HexEmu.Domain.Cpu;
 // HexEmu CPU benchmark: runs guest programs of our own in flat 32-bit protected mode for a fixed
 // number of instructions and reports guest MIPS (median of several runs), by the wall clock and
 // per second of CPU time used (the latter is steadier on a machine shared with other work).
-//   dotnet run -c Release --project bench -- [--instructions N] [--runs K] [--workload mixed|movjmp|movjmp-if|all|blocks|machine|storage|checkpoints|litedb|azureblob]
+//   dotnet run -c Release --project bench -- [--instructions N] [--runs K] [--workload mixed|movjmp|movjmp-if|all|blocks|machine|storage|checkpoints|litedb|azureblob|archive]
 //                                            [--breakpoint] [--watchpoint]
 // --breakpoint and --watchpoint arm a debugger trap that is never hit (at addresses the workloads
 // do not use), to measure what armed traps cost the CPU workloads.
@@ -52,6 +52,8 @@ if (workload is "storage")
     status |= StorageBench.Run(megabytes: 64);
 if (workload is "azureblob")
     status |= AzureBlobBench.Run(megabytes: 128, runs);
+if (workload is "archive")
+    status |= ArchiveBench.Run(imageMegabytes: 128, runs);
 if (workload is "blocks")
 {
     // The run loop's cost per block: the same register moves in 1- and 31-instruction blocks.

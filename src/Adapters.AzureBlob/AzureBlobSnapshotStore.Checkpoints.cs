@@ -72,7 +72,8 @@ public sealed partial class AzureBlobSnapshotStore
             throw _errors.Fail($"{what} is refused: it {problem}");
         if (BlobLayout.Get(properties.Metadata, BlobLayout.Sha256Key) is not { Length: 64 } sha256)
             throw _errors.Fail($"{what} is corrupt: it has no SHA-256");
-        return await _transfer.DownloadAsync(name, properties.ContentLength, properties.ETag, sha256, cancel)
+        return await _transfer.DownloadAsync(name, properties.ContentLength, properties.ETag, sha256,
+                BlobLayout.Get(properties.Metadata, BlobLayout.BlockListSha256Key), cancel)
             ?? throw _errors.Fail($"{what} is corrupt: its state does not match the SHA-256 recorded when it was saved");
     }
 }

@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using Azure.Storage.Blobs;
-using HexEmu.Application.Ports;
-
 namespace HexEmu.Adapters.AzureBlob;
 
 public sealed partial class AzureBlobSnapshotStore
@@ -12,24 +8,8 @@ public sealed partial class AzureBlobSnapshotStore
     /// string), creating the container if it is missing. Fails with a clear error, within about
     /// 16 s at worst, when the storage cannot be reached or refuses the credentials.
     /// </summary>
-    public static AzureBlobSnapshotStore Connect(string connectionString, string container)
-    {
-        ArgumentNullException.ThrowIfNull(connectionString);
-        ArgumentNullException.ThrowIfNull(container);
-        CheckContainerName(container);
-        BlobContainerClient control, data;
-        try
-        {
-            control = new BlobServiceClient(connectionString, ClientSettings.Control()).GetBlobContainerClient(container);
-            data = new BlobServiceClient(connectionString, ClientSettings.Transfer()).GetBlobContainerClient(container);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-        {
-            // The SDK's message may quote the string: ours does not.
-            throw new SnapshotStoreException($"The Azure Blob Storage connection string for container '{container}' is not valid: expected AccountName=…;AccountKey=… (with BlobEndpoint=… for an emulator) or BlobEndpoint=…;SharedAccessSignature=…");
-        }
-        return Open(control, data, [connectionString, .. ConnectionStringSecrets(connectionString)]);
-    }
+    public static AzureBlobSnapshotStore Connect(string connectionString, string container) =>
+        Open(BlobConnection.FromConnectionString(connectionString, container));
 
     /// <summary>
     /// Opens the store in the container a URI names, authorised by the SAS in its query
@@ -37,64 +17,16 @@ public sealed partial class AzureBlobSnapshotStore
     /// created if missing, which needs an account SAS; a SAS for the container alone works on one
     /// that exists.
     /// </summary>
-    public static AzureBlobSnapshotStore Connect(Uri containerUri)
-    {
-        ArgumentNullException.ThrowIfNull(containerUri);
-        string sas = containerUri.Query.TrimStart('?');
-        string container;
-        try
-        {
-            container = new BlobUriBuilder(containerUri).BlobContainerName;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-        {
-            throw new SnapshotStoreException($"The Azure Blob Storage URI for {containerUri.Host} is not a container URI");
-        }
-        if (string.IsNullOrEmpty(container))
-            throw new SnapshotStoreException($"The Azure Blob Storage URI for {containerUri.Host} names no container");
-        CheckContainerName(container);
-        var control = new BlobContainerClient(containerUri, ClientSettings.Control());
-        var data = new BlobContainerClient(containerUri, ClientSettings.Transfer());
-        return Open(control, data, [sas, .. SasSecrets(sas)]);
-    }
+    public static AzureBlobSnapshotStore Connect(Uri containerUri) => Open(BlobConnection.FromContainerUri(containerUri));
 
     /// <summary>Opens the store in <paramref name="container"/> of the account a service URI with a SAS names.</summary>
-    public static AzureBlobSnapshotStore Connect(Uri serviceUri, string container)
-    {
-        ArgumentNullException.ThrowIfNull(serviceUri);
-        ArgumentNullException.ThrowIfNull(container);
-        CheckContainerName(container);
-        var builder = new BlobUriBuilder(serviceUri) { BlobContainerName = container, BlobName = "" };
-        return Connect(builder.ToUri());
-    }
+    public static AzureBlobSnapshotStore Connect(Uri serviceUri, string container) =>
+        Open(BlobConnection.FromServiceUri(serviceUri, container));
 
-    private static AzureBlobSnapshotStore Open(BlobContainerClient control, BlobContainerClient data, IReadOnlyList<string> secrets)
+    private static AzureBlobSnapshotStore Open(BlobConnection connection)
     {
-        var endpoint = new UriBuilder(control.Uri) { Path = "", Query = "", Fragment = "", UserName = "", Password = "" }.Uri.GetLeftPart(UriPartial.Authority);
-        var errors = new StorageErrors(control.AccountName, control.Name, endpoint, secrets);
-        var store = new AzureBlobSnapshotStore(control, data, errors);
+        var store = new AzureBlobSnapshotStore(connection.Control, connection.Data, connection.Errors);
         store.Run("opening the snapshot store", store._marker.OpenAsync);
         return store;
     }
-
-    /// <summary>The service's rule, checked here so a typo is named before any request.</summary>
-    private static void CheckContainerName(string container)
-    {
-        if (!Regex.IsMatch(container, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$"))
-            throw new SnapshotStoreException($"'{container}' is not a valid Azure Blob Storage container name: 3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit");
-    }
-
-    private static IEnumerable<string> ConnectionStringSecrets(string connectionString) =>
-        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2))
-            .Where(pair => pair.Length == 2 && (pair[0].Trim().Equals("AccountKey", StringComparison.OrdinalIgnoreCase)
-                || pair[0].Trim().Equals("SharedAccessSignature", StringComparison.OrdinalIgnoreCase)))
-            .SelectMany(pair => (IEnumerable<string>)[pair[1].Trim(), .. SasSecrets(pair[1].Trim())]);
-
-    /// <summary>The signature of a SAS, raw and URL-decoded: the part that must never be shown.</summary>
-    private static IEnumerable<string> SasSecrets(string sas) =>
-        sas.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2))
-            .Where(pair => pair.Length == 2 && pair[0].Equals("sig", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(pair => (IEnumerable<string>)[pair[1], Uri.UnescapeDataString(pair[1])]);
 }

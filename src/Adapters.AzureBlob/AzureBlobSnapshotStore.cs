@@ -57,7 +57,7 @@ public sealed partial class AzureBlobSnapshotStore : ISnapshotStore, ICheckpoint
             var entry = Resolve(idOrName, await ListAllAsync(cancel));
             try
             {
-                return await _transfer.DownloadAsync(entry.BlobName, entry.Size, entry.ETag, entry.Sha256, cancel)
+                return await _transfer.DownloadAsync(entry.BlobName, entry.Size, entry.ETag, entry.Sha256, entry.BlockListSha256, cancel)
                     ?? throw _errors.Fail($"Snapshot '{entry.Name}' (id {entry.Id}) in {_errors.Where} is corrupt: its state does not match the SHA-256 recorded when it was saved");
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412 && attempt < 2)

@@ -10,8 +10,9 @@ namespace HexEmu.Adapters.AzureBlob;
 /// <item><c>snapshot-store</c>: an empty marker blob whose metadata holds the store's format and
 /// the next snapshot id (updated under an ETag condition, so ids are never handed out twice).</item>
 /// <item><c>snapshots/{id}</c>: one block blob per VM snapshot, its metadata the listing
-/// (name, icount, clock, date, size) plus the SHA-256 of the state, so one List Blobs call lists
-/// every snapshot and a download can be verified.</item>
+/// (name, icount, clock, date, size) plus the SHA-256 of the state (and, for states of several
+/// blocks, of its blocks' digests), so one List Blobs call lists every snapshot and a download
+/// can be verified.</item>
 /// <item><c>checkpoints/{sha256(recording)}/{icount:D20}</c>: one block blob per checkpoint;
 /// zero-padded icounts make the service's name order the icount order.</item>
 /// </list>
@@ -34,6 +35,14 @@ internal static class BlobLayout
     public const string DateKey = "date";
     public const string SizeKey = "size";
     public const string Sha256Key = "sha256";
+    /// <summary>
+    /// Written beside <see cref="Sha256Key"/> for states of more than one block: the SHA-256 of the
+    /// concatenated SHA-256 digests of the <see cref="BlobTransfer.BlockSize"/> blocks, in order.
+    /// Each block's digest can be computed as the block arrives, on whichever core fetched it, so a
+    /// reader checks this one when it is there (the whole-state hash needs one core for all of it).
+    /// Optional, so format 1 readers that predate it still check the whole-state hash.
+    /// </summary>
+    public const string BlockListSha256Key = "blocklistsha256";
 
     /// <summary>qcow2's limit, so a snapshot can move between stores; escaped it still fits the service's 8 KiB of metadata.</summary>
     public const int MaxNameLength = 1024;

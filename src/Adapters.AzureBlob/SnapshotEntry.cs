@@ -7,6 +7,9 @@ namespace HexEmu.Adapters.AzureBlob;
 /// <summary>One snapshot blob as listed: its metadata parsed, plus what a verified download needs.</summary>
 internal sealed record SnapshotEntry(long Id, string Name, long Icount, long VmClockNs, DateTimeOffset Date, long Size, string Sha256, ETag ETag)
 {
+    /// <summary>The hash of the blocks' digests, when the writer recorded it (<see cref="BlobLayout.BlockListSha256Key"/>).</summary>
+    public string? BlockListSha256 { get; init; }
+
     public string BlobName => BlobLayout.SnapshotBlob(Id);
 
     public VmSnapshotInfo Info => new(BlobLayout.Number(Id), Name, (ulong)Size, Date, VmClockNs, Icount);
@@ -40,6 +43,9 @@ internal sealed record SnapshotEntry(long Id, string Name, long Icount, long VmC
             throw errors.Fail($"{what} is corrupt: its name or metadata is not what HexEmu writes");
         if (item.Properties.ContentLength != size)
             throw errors.Fail($"{what} is corrupt: it holds {item.Properties.ContentLength} bytes, its metadata says {size}");
-        return new SnapshotEntry(id, BlobLayout.DecodeName(encodedName), icount, clock, date, size, sha256, item.Properties.ETag ?? ETag.All);
+        return new SnapshotEntry(id, BlobLayout.DecodeName(encodedName), icount, clock, date, size, sha256, item.Properties.ETag ?? ETag.All)
+        {
+            BlockListSha256 = BlobLayout.Get(metadata, BlobLayout.BlockListSha256Key),
+        };
     }
 }

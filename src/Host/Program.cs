@@ -24,11 +24,15 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "rr") return Replay.RrTool.Run(args[1..], Console.Out, Console.Error);
         if (args.Length > 0 && args[0] == "img") return Img.ImgTool.Run(args[1..], Console.Out, Console.Error);
+        if (args.Length > 0 && args[0] == "archive") return Archive.ArchiveTool.Run(args[1..], Console.Out, Console.Error);
         try
         {
             var (settings, qemuArgs) = HostConfiguration.Split(args);
-            var snapshotSettings = SnapshotSettings.From(HostConfiguration.Build(settings, AppContext.BaseDirectory));
-            return Run(QemuCommandLine.Parse(qemuArgs), snapshotSettings);
+            var configuration = HostConfiguration.Build(settings, AppContext.BaseDirectory);
+            var snapshotSettings = SnapshotSettings.From(configuration);
+            // rrfile=archive:NAME, -kernel archive:NAME/PATH, …: the cached files, before anything reads the options.
+            var options = Archive.ArchiveReferences.Resolve(QemuCommandLine.Parse(qemuArgs), configuration, Console.Error);
+            return Run(options, snapshotSettings);
         }
         catch (ConfigurationError e)
         {

@@ -132,7 +132,7 @@ public static class VmBuilder
             var image = KernelImage.Parse(kernel);
             foreach (string warning in image.Warnings) Console.Error.WriteLine($"hexemu: {warning}");
             uint ram = Math.Min(ramBytes, Domain.Memory.PhysicalMemory.MaxRamBytes); // what the machine will have
-            string commandLine = Domain.Boot.MultibootBoot.QemuCommandLine(kernelPath, options.KernelCommandLine);
+            string commandLine = Domain.Boot.MultibootBoot.QemuCommandLine(options.KernelGuestPath ?? kernelPath, options.KernelCommandLine);
             return new MultibootBoot(image, ram, commandLine, modules);
         }
         catch (BootImageException e)

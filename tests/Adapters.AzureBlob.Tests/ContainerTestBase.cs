@@ -16,8 +16,12 @@ public abstract class ContainerTestBase(AzuriteFixture fixture) : IDisposable
     public void Dispose()
     {
         BehindTheStoresBack.DeleteIfExists();
+        DisposeMore();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>What a derived test class cleans up besides the container.</summary>
+    protected virtual void DisposeMore() { }
 
     protected AzureBlobSnapshotStore Open() => AzureBlobSnapshotStore.Connect(Azurite.ConnectionString, Container);
 

@@ -19,6 +19,14 @@ public sealed record HostOptions
 
     public string? BiosPath { get; init; }
     public string? KernelPath { get; init; }
+    /// <summary>
+    /// The kernel's path as the guest sees it (the Multiboot command line starts with it): the
+    /// path as given, or for a kernel read from an archived recording (-kernel archive:NAME/PATH)
+    /// its path in the recording, so the guest sees what it saw when the recording was made.
+    /// </summary>
+    public string? KernelGuestPath => KernelArchivePath ?? KernelPath;
+    /// <summary>For -kernel archive:NAME/PATH: PATH, while <see cref="KernelPath"/> is the cached file.</summary>
+    public string? KernelArchivePath { get; init; }
     /// <summary>-append: the kernel command line ("" when not given).</summary>
     public string KernelCommandLine { get; init; } = "";
     /// <summary>-initrd "f1 args,f2": the Multiboot modules in order.</summary>
@@ -88,8 +96,11 @@ public enum CpuModel
 /// <summary>One -initrd module: its file and the string the kernel sees as the module's command line.</summary>
 public sealed record MultibootModule(string Path, string Arguments)
 {
+    /// <summary>For a module read from an archived recording: its path there, which the guest sees instead of the cached file's.</summary>
+    public string? ArchivePath { get; init; }
+
     /// <summary>The module string the kernel sees: QEMU passes the whole "path args" text.</summary>
-    public string CommandLine => Arguments.Length == 0 ? Path : $"{Path} {Arguments}";
+    public string CommandLine => Arguments.Length == 0 ? (ArchivePath ?? Path) : $"{ArchivePath ?? Path} {Arguments}";
 }
 
 public sealed record DebugExitDevice(ushort IoBase = 0x501, ushort IoSize = 2);

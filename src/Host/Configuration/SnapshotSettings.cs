@@ -67,22 +67,10 @@ public sealed record SnapshotSettings(
 
     private static SnapshotSettings AzureBlob(IConfiguration configuration)
     {
-        string? connection = configuration[AzureConnectionStringKey];
-        string? uri = configuration[AzureContainerUriKey];
-        if (!string.IsNullOrWhiteSpace(connection) && !string.IsNullOrWhiteSpace(uri))
-            throw new ConfigurationError($"set either {AzureConnectionStringKey} (with {AzureContainerKey}) or {AzureContainerUriKey}, not both");
-        if (!string.IsNullOrWhiteSpace(uri))
-        {
-            // The URI carries a SAS token: never repeated in a message.
-            if (!Uri.TryCreate(uri.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http"))
-                throw new ConfigurationError($"{AzureContainerUriKey} must be an http(s) URI of a blob container (with a SAS)");
-            return new SnapshotSettings(SnapshotBackend.AzureBlob, AzureContainerUri: parsed);
-        }
-        if (string.IsNullOrWhiteSpace(connection))
-            throw new ConfigurationError($"{BackendKey}=AzureBlob needs {AzureConnectionStringKey} and {AzureContainerKey}, or {AzureContainerUriKey}");
+        var location = AzureBlobLocation.From(configuration, "Snapshots:AzureBlob",
+            needs: $"{BackendKey}=AzureBlob needs", containerNeeds: $"{configuration[BackendKey]?.Trim()} snapshots need");
         return new SnapshotSettings(SnapshotBackend.AzureBlob,
-            AzureConnectionString: connection.Trim(),
-            AzureContainer: Required(configuration, AzureContainerKey, "the blob container's name"));
+            AzureConnectionString: location.ConnectionString, AzureContainer: location.Container, AzureContainerUri: location.ContainerUri);
     }
 
     private static string Required(IConfiguration configuration, string key, string what)

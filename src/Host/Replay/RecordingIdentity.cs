@@ -51,7 +51,7 @@ public static class RecordingIdentity
             new("rtc", options.Rtc.Base switch { Cli.RtcBase.LocalTime => "localtime", Cli.RtcBase.Fixed => "fixed", _ => "utc" }),
             new("sleep", OnOff(options.Icount?.Sleep ?? true)),
         };
-        if (options.KernelPath is { } kernel)
+        if (options.KernelGuestPath is { } kernel)
         {
             // The guest reads these strings from memory, so they must match to the byte.
             fields.Add(new("cmdline", Domain.Boot.MultibootBoot.QemuCommandLine(kernel, options.KernelCommandLine)));
