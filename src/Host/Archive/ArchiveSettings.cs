@@ -1,7 +1,7 @@
-using HexEmu.Adapters.AzureBlob;
 using HexEmu.Application.Ports;
 using HexEmu.Host.Configuration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HexEmu.Host.Archive;
 
@@ -34,8 +34,11 @@ public sealed record ArchiveSettings(AzureBlobLocation Location, string CacheDir
         return Path.Combine(cacheRoot, "hexemu", "archive");
     }
 
-    /// <summary>The archive these settings name. No request is sent yet.</summary>
-    public IRecordingArchive Open() => Location.ContainerUri is { } uri
-        ? AzureBlobRecordingArchive.Connect(uri)
-        : AzureBlobRecordingArchive.Connect(Location.ConnectionString!, Location.Container!);
+    /// <summary>The archive these settings name, from the composition root. No request is sent yet.</summary>
+    public IRecordingArchive Open()
+    {
+        // The archive holds no resource to dispose: the container only builds it.
+        using var services = Composition.HostServices.BuildArchive(this);
+        return services.GetRequiredService<IRecordingArchive>();
+    }
 }

@@ -32,6 +32,17 @@ public static class HostServices
                 services.AddAzureBlobSnapshots(snapshots.AzureConnectionString!, snapshots.AzureContainer!);
                 break;
         }
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        return services.BuildServiceProvider(Validated);
     }
+
+    /// <summary>The recording archive of <c>hexemu archive</c> and <c>archive:</c> references, for <paramref name="archive"/>'s settings.</summary>
+    public static ServiceProvider BuildArchive(Archive.ArchiveSettings archive)
+    {
+        var services = new ServiceCollection();
+        if (archive.Location.ContainerUri is { } uri) services.AddAzureBlobArchive(uri);
+        else services.AddAzureBlobArchive(archive.Location.ConnectionString!, archive.Location.Container!);
+        return services.BuildServiceProvider(Validated);
+    }
+
+    private static readonly ServiceProviderOptions Validated = new() { ValidateOnBuild = true, ValidateScopes = true };
 }
