@@ -105,6 +105,71 @@ def replay(emulator, xv6, work, rrfile):
     return time.monotonic() - s.start, bytes(s.output)
 
 
+GDB_SCRIPT = """set pagination off
+set confirm off
+target remote {remote}
+break sys_write
+continue
+continue
+continue
+monitor info replay
+reverse-continue
+monitor info replay
+reverse-continue
+monitor info replay
+continue
+monitor info replay
+delete
+break consolewrite
+continue
+reverse-finish
+bt 1
+kill
+"""
+
+
+def listening(port):
+    """Whether a socket listens on 127.0.0.1:port (state 0A in /proc/net/tcp)."""
+    with open("/proc/net/tcp") as table:
+        return any(f.split()[1].endswith(f":{port:04X}") and f.split()[3] == "0A" for f in list(table)[1:])
+
+
+def gdb_backwards(emulator, xv6, work, rrfile):
+    """Replays the recording under real gdb with xv6's symbols: sys_write hit 3 times, then
+    reverse-continue twice and continue once must land on hits 2, 1, 2 (same instruction counts);
+    reverse-finish out of consolewrite must land in its caller. Returns a one-line verdict."""
+    import re
+    import socket
+    disk = os.path.join(work, "fs.img")
+    shutil.copyfile(os.path.join(xv6, "fs.img"), disk)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = [emulator, "-nographic", "-smp", "1", "-m", "512", "-kernel", os.path.join(xv6, "kernel"),
+            "-drive", f"file={disk},index=1,media=disk,format=raw", "-icount", f"shift=0,rr=replay,rrfile={rrfile}",
+            "-gdb", f"tcp:127.0.0.1:{port}", "-S"]
+    emu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    script = os.path.join(work, "backwards.gdb")
+    with open(script, "w") as f:
+        f.write(GDB_SCRIPT.format(remote=f"127.0.0.1:{port}"))
+    deadline = time.monotonic() + 30
+    # Wait for the listening socket in the kernel's table: a probe connection would be a debugger
+    # attaching and leaving, after which the machine runs on.
+    while not listening(port):
+        if time.monotonic() > deadline or emu.poll() is not None:
+            raise RuntimeError("hexemu's gdb stub did not start: " + emu.stderr.read().decode(errors="replace"))
+        time.sleep(0.1)
+    # (gdb prints a monitor command's output on stderr)
+    out = subprocess.run(["gdb", "-batch", "-nx", "-x", script, os.path.join(xv6, "kernel")],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600).stdout
+    emu.wait(60)
+    counts = [int(c) for c in re.findall(r"instruction count = (\d+)", out)]
+    ok = len(counts) == 4 and counts[1] < counts[0] and counts[2] < counts[1] and counts[3] == counts[1]
+    finished_in = re.findall(r"#0\s+(?:0x[0-9a-f]+ in )?(\w+) ", out)
+    verdict = "OK" if ok and finished_in and finished_in[-1] != "consolewrite" else "FAILED"
+    return f"gdb backwards: sys_write hits at {counts}, reverse-finish from consolewrite into {finished_in[-1] if finished_in else '?'}: {verdict}"
+
+
 def median(values):
     values = sorted(values)
     return values[len(values) // 2]
@@ -152,6 +217,8 @@ def main():
                   f"({plain / recorded:.2f}x the plain run's speed); whole replay {replayed:.1f} s; "
                   f"replay output {'identical' if same else 'DIFFERENT'} ({len(console)} bytes); "
                   f"log {os.path.getsize(rrfile)} bytes")
+            if shutil.which("gdb"):
+                print(gdb_backwards(hexemu, args.xv6, work, rrfile))
             if not same:
                 with open("xv6-recorded.txt", "wb") as f:
                     f.write(console)
