@@ -32,6 +32,12 @@ public interface IMonitorTarget
     /// </summary>
     string DumpRegisters();
 
+    /// <summary>
+    /// The local APIC's state in QEMU's `info lapic` format, from "dumping local APIC state…" to its
+    /// last line; null when the machine has no local APIC.
+    /// </summary>
+    string? DumpLocalApic() => null;
+
     /// <summary>The host thread id of the thread running the CPU, for `info cpus` ("* CPU #0: thread_id=N").</summary>
     long CpuThreadId { get; }
 

@@ -10,6 +10,7 @@ public sealed partial class MonitorInterpreter
         new("block", "[device]", "show info of one block device or all block devices", InfoBlock),
         new("chardev", "", "show the character devices", NoArguments(InfoChardev)),
         new("cpus", "", "show infos for each CPU", NoArguments(InfoCpus)),
+        new("lapic", "", "show local apic state", NoArguments(output => output.Append(_target.DumpLocalApic() ?? "local apic state not available\n"))),
         new("mtree", "", "show memory tree", NoArguments(InfoMtree)),
         new("registers", "[-a|vcpu]",
             "show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; " +

@@ -50,6 +50,8 @@ public sealed class MachineMonitorTarget(
 
     public string DumpRegisters() => dumpRegisters();
 
+    public string? DumpLocalApic() => machine.LocalApic is { } apic ? Domain.Diagnostics.LocalApicDump.Format(apic) : null;
+
     public long CpuThreadId => HostThread.CurrentId(); // the monitor runs on the machine thread
 
     public int CodeBitness => machine.Cpu.Code32 ? 32 : 16;

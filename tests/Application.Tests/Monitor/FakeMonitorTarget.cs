@@ -56,6 +56,11 @@ internal sealed class FakeMonitorTarget : IMonitorTarget
     public void SystemReset() => Calls.Add("system_reset");
     public void RequestQuit() => Calls.Add("quit");
     public string DumpRegisters() => RegisterText;
+
+    /// <summary>What `info lapic` shows; null for a machine without a local APIC.</summary>
+    public string? LocalApicText { get; set; }
+
+    public string? DumpLocalApic() => LocalApicText;
     public uint ReadRegister(MonitorRegister register) => Registers.GetValueOrDefault(register);
 
     public bool TryReadPhysical(ulong address, Span<byte> destination)

@@ -103,6 +103,15 @@ public class InfoCommandTests
     }
 
     [Fact]
+    public void InfoLapicPrintsTheLocalApicsDumpOrSaysThereIsNone()
+    {
+        // QEMU without a local APIC (-cpu 486): "local apic state not available".
+        Assert.Equal("local apic state not available\n", Run("info lapic"));
+        _target.LocalApicText = "dumping local APIC state for CPU 0 \n\nLVT0\t 0x00000700 …\n";
+        Assert.Equal(_target.LocalApicText, Run("info lapic"));
+    }
+
+    [Fact]
     public void InfoVersionPrintsTheVersion()
     {
         Assert.Equal("0.1.0\n", Run("info version"));

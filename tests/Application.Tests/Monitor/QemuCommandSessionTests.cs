@@ -114,7 +114,8 @@ VM status: running
 
     /// <summary>
     /// `info` alone lists the subcommands. Where HexEmu takes the same arguments the line is QEMU's; block,
-    /// mtree and version say only what HexEmu supports (no -n/-v, no -f/-d/-o/-D, HexEmu's version).
+    /// lapic, mtree and version say only what HexEmu supports (no -n/-v, no apic-id (one CPU), no
+    /// -f/-d/-o/-D, HexEmu's version).
     /// </summary>
     [Fact]
     public void InfoAloneListsTheSubcommands()
@@ -123,6 +124,7 @@ VM status: running
             info block [device] -- show info of one block device or all block devices
             info chardev  -- show the character devices
             info cpus  -- show infos for each CPU
+            info lapic  -- show local apic state
             info mtree  -- show memory tree
             info registers [-a|vcpu] -- show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; show the current CPU's registers if no argument is specified)
             info replay  -- show record/replay information
