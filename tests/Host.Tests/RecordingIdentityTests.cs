@@ -60,9 +60,17 @@ public sealed class RecordingIdentityTests : IDisposable
     {
         string k = Path.Combine(_dir, "k.elf"), m = Path.Combine(_dir, "m.bin");
         Assert.Equal(
-            "machine=pc,ram=128M,cpu=qemu32,vga=on,serial=2,debugcon=none,debug-exit=0xf4-0xf7,ide=ide0-hd0:rw+ide1-hd0:ro,"
+            "machine=pc,pc-model=2,ram=128M,cpu=qemu32,vga=on,serial=2,debugcon=none,debug-exit=0xf4-0xf7,ide=ide0-hd0:rw+ide1-hd0:ro,"
             + $"no-reboot=off,rtc=utc,sleep=off,cmdline=\"{k} quiet\",module1=\"{m} arg\"",
             RecordingIdentity.Fingerprint(Options()));
+    }
+
+    [Fact]
+    public void A_recording_of_an_older_pc_model_is_refused_by_name()
+    {
+        var now = RecordingIdentity.HeaderFor(Options());
+        var older = now with { MachineFingerprint = now.MachineFingerprint.Replace(",pc-model=2", "", StringComparison.Ordinal) };
+        Assert.Equal(["machine configuration pc-model=2 (the recording had no pc-model)"], older.Differences(now));
     }
 
     [Fact]
@@ -71,7 +79,7 @@ public sealed class RecordingIdentityTests : IDisposable
         string bios = File("bios.rom", 64 * 1024);
         var o = QemuCommandLine.Parse(["-bios", bios, "-M", "isapc", "-m", "1536K", "-cpu", "486", "-nodefaults", "-no-reboot",
             "-debugcon", "null", "-chardev", "null,id=dc2", "-device", "isa-debugcon,iobase=0x402,chardev=dc2", "-rtc", "base=localtime", "-icount", "0"]);
-        Assert.Equal("machine=isapc,ram=1536K,cpu=486,vga=off,serial=0,debugcon=0xe9+0x402,debug-exit=none,ide=none,"
+        Assert.Equal("machine=isapc,pc-model=2,ram=1536K,cpu=486,vga=off,serial=0,debugcon=0xe9+0x402,debug-exit=none,ide=none,"
             + "no-reboot=on,rtc=localtime,sleep=on", RecordingIdentity.Fingerprint(o));
         var image = Assert.Single(RecordingIdentity.Images(o));
         Assert.Equal(new ImageIdentity("bios", bios, RecordingIdentity.Sha256Hex(bios)), image);

@@ -42,6 +42,14 @@ public enum MachineStop
 /// </summary>
 public sealed partial class PcMachine
 {
+    /// <summary>
+    /// The version of what a guest sees of this PC beyond its configuration. A change that makes an
+    /// existing recording replay differently bumps it, so such recordings are refused by name as a
+    /// replay starts instead of diverging later (1: the PC up to the snapshot stores; 2: the local
+    /// and I/O APIC, and the BIOS data area words and MP tables of a -kernel boot).
+    /// </summary>
+    public const int ModelVersion = 2;
+
     public PhysicalMemory Memory { get; }
     public IoBus Io { get; } = new();
     public Cpu.Cpu Cpu { get; }

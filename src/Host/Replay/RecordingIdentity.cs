@@ -29,7 +29,7 @@ public static class RecordingIdentity
     /// <summary>
     /// The guest-visible configuration, fields in this order (see <see cref="MachineFingerprint"/>
     /// for quoting):
-    /// <c>machine=pc|isapc, ram=128M (or …K), cpu=qemu32|base|486|pentium|pentium2|pentium3,
+    /// <c>machine=pc|isapc, pc-model=N (<see cref="Domain.Machine.PcMachine.ModelVersion"/>), ram=128M (or …K), cpu=qemu32|base|486|pentium|pentium2|pentium3,
     /// vga=on|off, serial=N, debugcon=none|0xe9[+0x…], debug-exit=none|0x501-0x502,
     /// ide=none|ide0-hd0:rw[+ide1-hd0:ro…], no-reboot=on|off, rtc=utc|localtime|fixed,
     /// sleep=on|off</c>, then for a -kernel boot <c>cmdline=</c> the command line the kernel sees
@@ -40,6 +40,7 @@ public static class RecordingIdentity
         var fields = new List<KeyValuePair<string, string>>
         {
             new("machine", options.Machine == MachineType.IsaPc ? "isapc" : "pc"),
+            new("pc-model", Domain.Machine.PcMachine.ModelVersion.ToString(CultureInfo.InvariantCulture)),
             new("ram", RamSize(options.RamBytes)),
             new("cpu", CpuName(options.Cpu)),
             new("vga", OnOff(!options.NoDefaults)), // as VmBuilder: -nodefaults leaves the display adapter out
