@@ -38,6 +38,9 @@ public interface IMonitorTarget
     /// </summary>
     string? DumpLocalApic() => null;
 
+    /// <summary>The interrupt controllers (I/O APIC, 8259s) in QEMU's `info pic` format; empty when there is nothing to show.</summary>
+    string DumpInterruptControllers() => "";
+
     /// <summary>The host thread id of the thread running the CPU, for `info cpus` ("* CPU #0: thread_id=N").</summary>
     long CpuThreadId { get; }
 

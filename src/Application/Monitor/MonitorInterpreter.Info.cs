@@ -12,6 +12,7 @@ public sealed partial class MonitorInterpreter
         new("cpus", "", "show infos for each CPU", NoArguments(InfoCpus)),
         new("lapic", "", "show local apic state", NoArguments(output => output.Append(_target.DumpLocalApic() ?? "local apic state not available\n"))),
         new("mtree", "", "show memory tree", NoArguments(InfoMtree)),
+        new("pic", "", "show PIC state", NoArguments(output => output.Append(_target.DumpInterruptControllers()))),
         new("registers", "[-a|vcpu]",
             "show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; " +
             "show the current CPU's registers if no argument is specified)", InfoRegisters),

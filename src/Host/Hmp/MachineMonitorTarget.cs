@@ -52,6 +52,8 @@ public sealed class MachineMonitorTarget(
 
     public string? DumpLocalApic() => machine.LocalApic is { } apic ? Domain.Diagnostics.LocalApicDump.Format(apic) : null;
 
+    public string DumpInterruptControllers() => Domain.Diagnostics.InterruptControllerDump.Format(machine.IoApic, machine.Pic);
+
     public long CpuThreadId => HostThread.CurrentId(); // the monitor runs on the machine thread
 
     public int CodeBitness => machine.Cpu.Code32 ? 32 : 16;

@@ -126,6 +126,7 @@ VM status: running
             info cpus  -- show infos for each CPU
             info lapic  -- show local apic state
             info mtree  -- show memory tree
+            info pic  -- show PIC state
             info registers [-a|vcpu] -- show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; show the current CPU's registers if no argument is specified)
             info replay  -- show record/replay information
             info snapshots  -- show the currently saved VM snapshots

@@ -25,6 +25,21 @@ public sealed partial class IoApic
     /// <summary>Redirection entry <paramref name="pin"/> as a 64-bit value (tests, monitor).</summary>
     public ulong Entry(int pin) => _redirection[pin];
 
+    /// <summary>
+    /// Requests waiting at the inputs (one bit per pin): level-triggered inputs held asserted. An
+    /// edge is delivered at once or, on a masked entry, lost, so it never waits here.
+    /// </summary>
+    public uint PendingRequests
+    {
+        get
+        {
+            uint level = 0;
+            for (int pin = 0; pin < PinCount; pin++)
+                if ((_redirection[pin] & EntryLevel) != 0) level |= 1u << pin;
+            return _lines & level;
+        }
+    }
+
     private void WriteRedirection(int pin, bool high, uint value)
     {
         ulong entry = _redirection[pin];

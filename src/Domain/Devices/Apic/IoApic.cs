@@ -49,6 +49,12 @@ public sealed partial class IoApic : IMmioDevice, IApicEoiListener
     /// </summary>
     public static int PinForIsaIrq(int irq) => irq == 0 ? 2 : irq;
 
+    /// <summary>IOREGSEL: the register the window at +10h reads and writes.</summary>
+    public byte SelectedRegister => _select;
+
+    /// <summary>Register 0: the APIC ID in bits 24–27.</summary>
+    public uint IdRegister => _id;
+
     /// <summary>The line a device drives for input <paramref name="pin"/> (0–23).</summary>
     public IIrqLine Pin(int pin)
     {

@@ -41,6 +41,12 @@ public sealed partial class Pic8259
     /// </summary>
     public byte VectorBase => _vectorBase;
 
+    /// <summary>OCW3's read register select: the even port reads the ISR (true) or the IRR.</summary>
+    public bool ReadsIsr => _readIsr;
+
+    /// <summary>ICW4's special fully nested mode.</summary>
+    public bool SpecialFullyNestedMode => SpecialFullyNested;
+
     /// <summary>True while the chip is between ICW1 and its last ICW.</summary>
     public bool Initialising => _initStep != InitStep.Ready;
 

@@ -51,6 +51,9 @@ public sealed partial class Pic8259
     /// <summary>The interrupt mask register (OCW1).</summary>
     public byte Imr => _imr;
 
+    /// <summary>The IR level that has priority 0 now (0 after initialization; rotation moves it).</summary>
+    public int PriorityZeroLevel => _highestPriorityLevel;
+
     /// <summary>The edge/level control register (1 = level-triggered).</summary>
     public byte Elcr
     {
