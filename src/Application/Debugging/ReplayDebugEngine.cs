@@ -61,11 +61,12 @@ public sealed class ReplayDebugEngine : IReplayEngine
 
     public CheckpointId TakeCheckpoint()
     {
-        var id = new CheckpointId(_checkpoints.Take(new HistoryTag(_replay.Position, _output?.Capture())));
+        var tag = new HistoryTag(_replay.Position, _output?.Capture());
+        var id = new CheckpointId(_checkpoints.Take(tag));
         if (Persisted is var (persisted, codec) && persisted.IsDue(Now))
         {
             var state = new StateWriter();
-            codec.Write(state, _replay.Position, _output?.Capture());
+            codec.Write(state, tag.Position, tag.Output);
             persisted.Save(Now, state.Written);
         }
         return id;
